@@ -1,0 +1,1 @@
+"""The HTTP interface: the JSON API (and, later, the dashboard pages) on one FastAPI app."""

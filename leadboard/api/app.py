@@ -1,0 +1,40 @@
+"""The FastAPI application: JSON API under /api/v1, OpenAPI docs at /docs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from leadboard import __version__
+from leadboard.api import imports, status
+from leadboard.settings import Settings
+from leadboard.store import Store
+
+
+def create_app(
+    store: Store, settings: Settings, on_stop: Callable[[], None] | None = None
+) -> FastAPI:
+    """The app around an open store; the caller owns the store (`on_stop` runs at shutdown)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if on_stop is not None:
+                on_stop()
+
+    app = FastAPI(
+        title="Leadboard API",
+        version=__version__,
+        description="The single source of truth for B2B marketing and sales: leads, handover, "
+        "opportunities, budgets and targets.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.include_router(status.router, prefix="/api/v1")
+    app.include_router(imports.router, prefix="/api/v1")
+    return app

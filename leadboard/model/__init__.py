@@ -1,0 +1,1 @@
+"""Canonical entities and the issue type shared by imports and validations."""

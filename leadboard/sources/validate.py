@@ -1,0 +1,311 @@
+"""Validating raw import rows into typed rows, reporting every problem with file, row and column.
+
+The checks run as set-based SQL in a private in-memory DuckDB, whatever the store is, so millions of
+rows validate in seconds; only references and handover times are asked of the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from leadboard.model.currencies import ISO_4217
+from leadboard.model.entities import BY_NAME, ENTITIES, TARGET_METRICS, Column, Entity, Kind
+from leadboard.model.issues import Issue, Level
+from leadboard.sources.files import FILE, ROW, RawFrame
+from leadboard.store import Store
+from leadboard.store.ingest import lookup
+
+MAX_ISSUES = 100_000
+RESPONSES = ("accepted", "rejected")
+
+_EXPECTED = {
+    Kind.DATE: "a date like 2026-03-01",
+    Kind.TIMESTAMP: "a timestamp like 2026-03-01T09:30:00Z",
+    Kind.MONEY: "a plain decimal amount like 1234.50",
+    Kind.NUMBER: "a plain decimal number like 0.25",
+    Kind.INTEGER: "a whole number",
+    Kind.MONTH: "a month like 2026-07",
+    Kind.PERIOD: "a period like 2026, 2026-Q3 or 2026-07",
+}
+
+
+@dataclass
+class Validated:
+    """Typed rows per entity ready for the store, and everything found on the way."""
+
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    error_rows: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
+    truncated: int = 0
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i.level is Level.ERROR) + self.truncated
+
+    def add(self, entity: str, rows: list[tuple[str, int, str, str]], level: Level) -> None:
+        for file, row, column, message in rows:
+            if level is Level.ERROR:
+                self.error_rows.setdefault(entity, set()).add((file, row))
+            if len(self.issues) < MAX_ISSUES:
+                self.issues.append(Issue(file, row, column, message, level))
+            elif level is Level.ERROR:
+                self.truncated += 1
+
+
+def _q(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in_list(values: tuple[str, ...] | frozenset[str]) -> str:
+    return ", ".join(_q(v) for v in sorted(values))
+
+
+def _parse(col: Column) -> str:
+    c = f'"{col.name}"'
+    raw = f"CAST({c} AS VARCHAR)"
+    match col.kind:
+        case Kind.DATE:
+            return f"coalesce(TRY_CAST({c} AS DATE), CAST(TRY_CAST({raw} AS TIMESTAMP) AS DATE))"
+        case Kind.TIMESTAMP:
+            return f"CAST(TRY_CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        case Kind.MONEY:
+            return f"TRY_CAST({c} AS DECIMAL(18,4))"
+        case Kind.NUMBER:
+            return f"TRY_CAST({c} AS DOUBLE)"
+        case Kind.INTEGER:
+            return f"TRY_CAST({c} AS BIGINT)"
+        case Kind.MONTH:
+            return (
+                f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}-(0[1-9]|1[0-2])') "
+                f"THEN CAST({raw} || '-01' AS DATE) END"
+            )
+        case Kind.PERIOD:
+            return (
+                f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}(-Q[1-4]|-(0[1-9]|1[0-2]))?') "
+                f"THEN {raw} END"
+            )
+        case Kind.CURRENCY:
+            return f"upper({raw})"
+        case _:
+            return raw
+
+
+class Validator:
+    """Validates one import's frames against the entity specs and the store's current content."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = duckdb.connect(":memory:")
+        self.db.execute("SET TimeZone = 'UTC'")
+        self.db.execute("SET enable_progress_bar = false")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def validate(self, frames: list[RawFrame]) -> Validated:
+        out = Validated()
+        present = [e for e in ENTITIES if any(f.entity is e for f in frames)]
+        for entity in present:
+            self._stage(entity, [f.table for f in frames if f.entity is entity])
+            self._check_values(entity, out)
+            self._check_rules(entity, out)
+            if entity.sum_duplicates_on is None:
+                self._check_duplicates(entity, out)
+        for entity in present:
+            self._check_references(entity, present, out)
+        if any(e.name == "lead_events" for e in present):
+            self._check_handover_order(out)
+        for entity in present:
+            out.tables[entity.name] = self._typed(entity)
+        out.issues.sort(key=lambda i: (i.file, i.row or 0, i.column or ""))
+        return out
+
+    # -- staging -----------------------------------------------------------------------------
+
+    def _stage(self, entity: Entity, tables: list[pa.Table]) -> None:
+        if len({t.schema for t in tables}) > 1:
+            tables = [t.cast(pa.schema([(n, pa.string()) if n != ROW else (n, pa.int64())
+                                        for n in t.column_names])) for t in tables]
+        raw = pa.concat_tables(tables)
+        self.db.register(f"raw_{entity.name}", raw)
+        cols = [f"{_parse(c)} AS \"{c.name}\", CAST(\"{c.name}\" AS VARCHAR) AS \"{c.name}__raw\""
+                for c in entity.columns]
+        self.db.execute(
+            f"CREATE OR REPLACE TABLE t_{entity.name} AS SELECT {FILE}, {ROW}, {', '.join(cols)} "
+            f"FROM raw_{entity.name}"
+        )
+        self.db.unregister(f"raw_{entity.name}")
+
+    def _rows(self, entity: Entity, column: str, message_sql: str, where: str) -> list[
+        tuple[str, int, str, str]
+    ]:
+        sql = (
+            f"SELECT {FILE}, {ROW}, {_q(column)}, {message_sql} FROM t_{entity.name} "
+            f"WHERE {where} ORDER BY {FILE}, {ROW} LIMIT {MAX_ISSUES + 1}"
+        )
+        return [(str(f), int(r), str(c), str(m)) for f, r, c, m in self.db.execute(sql).fetchall()]
+
+    # -- checks on single values -------------------------------------------------------------
+
+    def _check_values(self, entity: Entity, out: Validated) -> None:
+        e = entity.name
+        for col in entity.columns:
+            c, raw = f'"{col.name}"', f'"{col.name}__raw"'
+            if col.required:
+                out.add(e, self._rows(entity, col.name, f"'missing required value for {col.name}'",
+                                      f"{raw} IS NULL"), Level.ERROR)
+            if col.kind in _EXPECTED:
+                msg = f"'cannot read ''' || {raw} || ''' as {_EXPECTED[col.kind]}'"
+                out.add(e, self._rows(entity, col.name, msg, f"{raw} IS NOT NULL AND {c} IS NULL"),
+                        Level.ERROR)
+            if col.kind is Kind.MONEY:
+                out.add(e, self._rows(entity, col.name,
+                                      f"'negative amount ' || {raw} || ' (amounts must be ≥ 0)'",
+                                      f"{c} < 0"), Level.ERROR)
+            if col.kind is Kind.CURRENCY:
+                msg = f"'unknown currency ''' || {raw} || ''' (expected an ISO 4217 code like EUR)'"
+                out.add(e, self._rows(entity, col.name, msg,
+                                      f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(ISO_4217)})"),
+                        Level.ERROR)
+            if col.choices:
+                msg = (f"'unknown {col.name} ''' || {raw} || ''' (allowed: "
+                       f"{', '.join(col.choices)})'")
+                out.add(e, self._rows(entity, col.name, msg,
+                                      f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(col.choices)})"),
+                        Level.ERROR)
+
+    def _check_rules(self, entity: Entity, out: Validated) -> None:
+        for column, message, where, level in _RULES.get(entity.name, ()):
+            out.add(entity.name, self._rows(entity, column, message, where), level)
+
+    def _check_duplicates(self, entity: Entity, out: Validated) -> None:
+        key = ", ".join(f'"{k}"' for k in entity.key)
+        label = " + ".join(entity.key)
+        shown = " || '/' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in entity.key)
+        sql = f"""
+            SELECT {FILE}, {ROW}, {_q(entity.key[0])},
+                   'duplicate {label} ''' || {shown} || ''' (first in ' || first_file ||
+                   ' row ' || first_row || ')'
+            FROM (SELECT *, row_number() OVER w AS n, first({FILE}) OVER w AS first_file,
+                         first({ROW}) OVER w AS first_row
+                  FROM t_{entity.name}
+                  WINDOW w AS (PARTITION BY {key} ORDER BY {FILE}, {ROW}))
+            WHERE n > 1 ORDER BY {FILE}, {ROW} LIMIT {MAX_ISSUES + 1}"""
+        rows = [(str(f), int(r), str(c), str(m)) for f, r, c, m in self.db.execute(sql).fetchall()]
+        out.add(entity.name, rows, Level.ERROR)
+
+    # -- checks across entities and against the store -----------------------------------------
+
+    def _check_references(self, entity: Entity, present: list[Entity], out: Validated) -> None:
+        for col in entity.columns:
+            if col.references is None:
+                continue
+            target = BY_NAME[col.references]
+            key = target.key[0]
+            in_import = (f"SELECT \"{key}\" FROM t_{target.name} WHERE \"{key}\" IS NOT NULL"
+                         if target in present
+                         else f"SELECT NULL::VARCHAR AS \"{key}\" WHERE false")
+            unresolved = self.db.sql(
+                f"SELECT DISTINCT \"{col.name}\" AS id FROM t_{entity.name} "
+                f"WHERE \"{col.name}\" IS NOT NULL AND \"{col.name}\" NOT IN ({in_import})"
+            ).to_arrow_table()
+            if unresolved.num_rows == 0:
+                continue
+            known = lookup(self.store, unresolved,
+                           f"SELECT k.id FROM lb_keys k JOIN {target.name} t ON t.{key} = k.id")
+            self.db.register("known_ids", known)
+            msg = (f"'{col.name} ''' || \"{col.name}\" || ''' refers to a {target.name[:-1]} "
+                   f"that is neither in this import nor in the store'")
+            where = (f"\"{col.name}\" IS NOT NULL AND \"{col.name}\" NOT IN ({in_import}) "
+                     f"AND \"{col.name}\" NOT IN (SELECT CAST(id AS VARCHAR) FROM known_ids)")
+            out.add(entity.name, self._rows(entity, col.name, msg, where), Level.ERROR)
+            self.db.unregister("known_ids")
+
+    def _check_handover_order(self, out: Validated) -> None:
+        """A response (accepted/rejected) needs an earlier handover, in this import or the store."""
+        responses = f"event IN ({_in_list(RESPONSES)})"
+        self.db.execute(f"""
+            CREATE OR REPLACE TABLE first_handover AS
+            SELECT lead_id, min(occurred_at) AS at FROM t_lead_events
+            WHERE event = 'handed_over' AND occurred_at IS NOT NULL GROUP BY lead_id""")
+        doubtful = self.db.sql(f"""
+            SELECT DISTINCT e.lead_id AS id FROM t_lead_events e
+            LEFT JOIN first_handover h USING (lead_id)
+            WHERE {responses} AND e.occurred_at IS NOT NULL
+              AND (h.at IS NULL OR h.at > e.occurred_at)""").to_arrow_table()
+        if doubtful.num_rows == 0:
+            return
+        stored = lookup(self.store, doubtful,
+                        "SELECT e.lead_id, min(e.occurred_at) AS at FROM lead_events e "
+                        "JOIN lb_keys k ON k.id = e.lead_id WHERE e.event = 'handed_over' "
+                        "GROUP BY e.lead_id")
+        self.db.register("stored_handover", stored)
+        rows = self.db.execute(f"""
+            SELECT e.{FILE}, e.{ROW}, 'occurred_at',
+                   CASE WHEN least(h.at, s.at) IS NULL
+                        THEN 'lead ''' || e.lead_id || ''' was ' || e.event ||
+                             ' but never handed over (no handed_over event)'
+                        ELSE e.event || ' at ' || strftime(e.occurred_at, '%Y-%m-%dT%H:%M:%SZ') ||
+                             ' comes before the lead''s first handover at ' ||
+                             strftime(least(h.at, s.at), '%Y-%m-%dT%H:%M:%SZ') END
+            FROM t_lead_events e
+            LEFT JOIN first_handover h USING (lead_id)
+            LEFT JOIN stored_handover s USING (lead_id)
+            WHERE {responses} AND e.occurred_at IS NOT NULL
+              AND (least(h.at, s.at) IS NULL OR least(h.at, s.at) > e.occurred_at)
+            ORDER BY e.{FILE}, e.{ROW} LIMIT {MAX_ISSUES + 1}""").fetchall()
+        self.db.unregister("stored_handover")
+        out.add("lead_events", [(str(f), int(r), str(c), str(m)) for f, r, c, m in rows],
+                Level.ERROR)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def _typed(self, entity: Entity) -> pa.Table:
+        cols = [f'"{c}"' for c in entity.column_names]
+        if entity.synthetic_key:
+            parts = ", ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in entity.key)
+            cols.insert(0, f"concat_ws('|', {parts}) AS row_key")
+        select = ", ".join(cols)
+        if entity.sum_duplicates_on:
+            agg = entity.sum_duplicates_on
+            others = [c for c in cols if c != f'"{agg}"']
+            group = ", ".join(str(i + 1) for i in range(len(others)))
+            return self.db.sql(
+                f"SELECT {', '.join(others)}, sum(\"{agg}\") AS \"{agg}\", min({FILE}) AS {FILE}, "
+                f"min({ROW}) AS {ROW} FROM t_{entity.name} GROUP BY {group}"
+            ).to_arrow_table().select([*(["row_key"] if entity.synthetic_key else []),
+                                          *entity.column_names, FILE, ROW])
+        return self.db.sql(f"SELECT {select}, {FILE}, {ROW} FROM t_{entity.name}").to_arrow_table()
+
+
+# (column, message SQL, condition, level) per entity: rules that look at several columns of a row.
+_RULES: dict[str, tuple[tuple[str, str, str, Level], ...]] = {
+    "campaigns": (
+        ("end_date", "'end_date ' || end_date || ' is before start_date ' || start_date",
+         "end_date < start_date", Level.ERROR),
+    ),
+    "opportunities": (
+        ("closed_at", "'closed_at is required when status is ' || status",
+         "status IN ('won', 'lost') AND closed_at__raw IS NULL", Level.ERROR),
+        ("closed_at", "'closed_at ' || closed_at || ' is before created_at ' || created_at",
+         "closed_at < created_at", Level.ERROR),
+        ("closed_at", "'closed_at is set on an open opportunity; it is kept but means nothing'",
+         "status = 'open' AND closed_at IS NOT NULL", Level.WARNING),
+        ("probability", "'probability ' || probability__raw || ' is outside 0..1'",
+         "probability < 0 OR probability > 1", Level.ERROR),
+    ),
+    "targets": (
+        ("metric", "'unknown metric ''' || metric || ''' (allowed: " + ", ".join(TARGET_METRICS)
+         + ")'", f"metric NOT IN ({_in_list(TARGET_METRICS)})", Level.ERROR),
+        ("value", "'negative target ' || value__raw", "value < 0", Level.ERROR),
+    ),
+    "fx_rates": (
+        ("eur_per_unit", "'eur_per_unit must be greater than 0, got ' || eur_per_unit__raw",
+         "eur_per_unit <= 0", Level.ERROR),
+        ("eur_per_unit", "'EUR must have eur_per_unit 1, got ' || eur_per_unit__raw",
+         "currency = 'EUR' AND eur_per_unit <> 1", Level.ERROR),
+    ),
+}
