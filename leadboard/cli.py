@@ -24,8 +24,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+# Piped output gets a wide page instead of rich's 80-column default.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 StoreOpt = Annotated[
     str | None,

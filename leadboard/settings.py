@@ -23,10 +23,6 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL,
         description="The store: a path to a `.duckdb` file (embedded) or a `postgresql://` URL.",
     )
-    reporting_currency: str = Field("EUR", description="ISO 4217 code all amounts are shown in.")
-    timezone: str = Field("UTC", description="Time zone that periods and days are cut in.")
-    fiscal_year_start_month: int = Field(1, ge=1, le=12, description="First month of the fiscal year.")
-    sla_hours: float = Field(48.0, gt=0, description="Default handover response SLA in hours.")
     host: str = Field("127.0.0.1", description="Address `leadboard serve` listens on.")
     port: int = Field(8050, ge=1, le=65535, description="Port `leadboard serve` listens on.")
     import_user: str = Field(
