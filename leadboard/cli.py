@@ -81,22 +81,27 @@ def _progress() -> Progress:
 
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX files, or a profile's files/folder.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV/XLSX files, or a profile's files/folder.")
+    ],
     profile: Annotated[
         str | None,
-        typer.Option(help=f"Mapping profile for a non-canonical source ({', '.join(builtin_profiles())}, "
-                     "or a .toml file)."),
+        typer.Option(
+            help=f"Mapping profile for a non-canonical source ({', '.join(builtin_profiles())}, "
+            "or a .toml file)."
+        ),
     ] = None,
     store: StoreOpt = None,
     skip_invalid: Annotated[
-        bool, typer.Option(help="Write the valid rows; write rejected rows with reasons to --rejects.")
+        bool,
+        typer.Option(help="Write the valid rows; write rejected rows with reasons to --rejects."),
     ] = False,
     rejects: Annotated[
         Path | None, typer.Option(help="Where --skip-invalid writes rejected rows (CSV).")
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Also write the full report as JSON.")] = None,
 ) -> None:
-    """Validate files and import them into the store; strict by default (any error: nothing written).
+    """Validate files and import them into the store; strict by default (an error: nothing written).
 
     Canonical files are recognised by name (leads.csv, ...) or header; an XLSX workbook may hold one
     sheet per entity. Importing the same records again updates them (upsert by id).
@@ -107,8 +112,10 @@ def import_cmd(
     url = StoreUrl(settings.database_url)
     advert = read_advert(url) if url.dialect == "duckdb" else None
     if advert is not None:
-        console.print(f"The store {url.display} is held by the running Leadboard server "
-                      f"(pid {advert.pid}); importing through it at {advert.url}.")
+        console.print(
+            f"The store {url.display} is held by the running Leadboard server "
+            f"(pid {advert.pid}); importing through it at {advert.url}."
+        )
         from leadboard.client import import_via_server
 
         body = import_via_server(advert.url, paths, profile, skip_invalid)
@@ -118,8 +125,13 @@ def import_cmd(
         body.pop("rejects_csv", None)
         _finish(body, report)
         return
-    options = ImportOptions(skip_invalid=skip_invalid, rejects_path=rejects, profile=profile,
-                            user=settings.import_user, hold_commit_signal=settings.test_hold_commit)
+    options = ImportOptions(
+        skip_invalid=skip_invalid,
+        rejects_path=rejects,
+        profile=profile,
+        user=settings.import_user,
+        hold_commit_signal=settings.test_hold_commit,
+    )
     with _open(settings) as st, _progress() as progress:
         try:
             result: ImportReport = import_files(st, paths, options, _Bar(progress))
@@ -149,19 +161,26 @@ def _print_report(body: dict[str, Any]) -> None:
         where = issue["file"] + (f", row {issue['row']}" if issue["row"] is not None else "")
         where += f", column {issue['column']}" if issue["column"] else ""
         colour = "red" if issue["level"] == "error" else "yellow"
-        out.print(f"[{colour}]{issue['level']}[/{colour}]: {where}: {issue['message']}",
-                  markup=True, highlight=False)
+        out.print(
+            f"[{colour}]{issue['level']}[/{colour}]: {where}: {issue['message']}",
+            markup=True,
+            highlight=False,
+        )
     if len(issues) > 200:
         out.print(f"… and {len(issues) - 200:,} more issues (use --report FILE for all of them)")
     if body["status"] == "committed":
-        msg = (f"Imported in {body['seconds']:.1f} s (run {body['run_id']}, data version "
-               f"{body['data_version']}).")
+        msg = (
+            f"Imported in {body['seconds']:.1f} s (run {body['run_id']}, data version "
+            f"{body['data_version']})."
+        )
         if body.get("rejects_file"):
             msg += f" Rejected rows with reasons: {body['rejects_file']}"
         out.print(f"[green]{msg}[/green]")
     else:
-        out.print(f"[red]Nothing was imported: {body['error_count']:,} error(s). Fix them, or use "
-                  "--skip-invalid to import the valid rows.[/red]")
+        out.print(
+            f"[red]Nothing was imported: {body['error_count']:,} error(s). Fix them, or use "
+            "--skip-invalid to import the valid rows.[/red]"
+        )
 
 
 @app.command()
@@ -197,21 +216,43 @@ def history(store: StoreOpt = None, limit: int = 20) -> None:
         with _open(settings) as st:
             rows = import_history(st, limit)
     table = Table(show_edge=False)
-    for col in ("run", "finished", "user", "status", "mode", "profile", "read", "written",
-                "rejected", "errors", "sources"):
+    for col in (
+        "run",
+        "finished",
+        "user",
+        "status",
+        "mode",
+        "profile",
+        "read",
+        "written",
+        "rejected",
+        "errors",
+        "sources",
+    ):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["run_id"]), str(r["finished_at"])[:19], r["user_name"] or "",
-                      r["status"], r["mode"], r["profile"] or "", f"{r['rows_read']:,}",
-                      f"{r['rows_written']:,}", f"{r['rows_rejected']:,}", str(r["error_count"]),
-                      ", ".join(r["sources"]))
+        table.add_row(
+            str(r["run_id"]),
+            str(r["finished_at"])[:19],
+            r["user_name"] or "",
+            r["status"],
+            r["mode"],
+            r["profile"] or "",
+            f"{r['rows_read']:,}",
+            f"{r['rows_written']:,}",
+            f"{r['rows_rejected']:,}",
+            str(r["error_count"]),
+            ", ".join(r["sources"]),
+        )
     out.print(table)
 
 
 @app.command()
 def serve(
     store: StoreOpt = None,
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8050).")] = None,
 ) -> None:
     """Serve the JSON API (and dashboard) on the store; other CLI commands then go through it."""
@@ -268,4 +309,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

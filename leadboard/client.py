@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
-
-import getpass
 
 import httpx
 
@@ -22,8 +21,12 @@ def import_via_server(
     base_url: str, paths: list[Path], profile: str | None, skip_invalid: bool
 ) -> dict[str, Any]:
     """Upload the files to the server's import endpoint; returns its report."""
-    files = [p for path in paths for p in ([path] if path.is_file() else sorted(path.rglob("*")))
-             if p.is_file()]
+    files = [
+        p
+        for path in paths
+        for p in ([path] if path.is_file() else sorted(path.rglob("*")))
+        if p.is_file()
+    ]
     missing = [p for p in paths if not p.exists()]
     if missing:
         files += missing  # the server reports them as not found, like a local import
@@ -33,7 +36,9 @@ def import_via_server(
         data = {"skip_invalid": str(skip_invalid).lower(), "user": _user()}
         if profile:
             data["profile"] = profile
-        response = httpx.post(f"{base_url}/api/v1/imports", files=upload, data=data, timeout=TIMEOUT)
+        response = httpx.post(
+            f"{base_url}/api/v1/imports", files=upload, data=data, timeout=TIMEOUT
+        )
     finally:
         for _, fh in handles:
             fh.close()

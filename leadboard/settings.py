@@ -1,4 +1,4 @@
-"""One place for configuration: environment variables with the `LEADBOARD_` prefix or a `.env` file."""
+"""One place for configuration: `LEADBOARD_` environment variables or a `.env` file."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     def _refuse_unsafe_defaults(self) -> Settings:
         if self.environment == "production" and self.database_url == DEFAULT_DATABASE_URL:
             raise ValueError(
-                "LEADBOARD_DATABASE_URL must be set explicitly when LEADBOARD_ENVIRONMENT=production"
+                "LEADBOARD_DATABASE_URL must be set explicitly when "
+                "LEADBOARD_ENVIRONMENT=production"
             )
         return self
 

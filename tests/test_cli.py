@@ -26,14 +26,18 @@ def test_import_strict_failure_exits_1_and_writes_the_report(tmp_path: Path) -> 
     paths = write_dataset(tmp_path, {"accounts": data["accounts"]})
     store = tmp_path / "s.duckdb"
     report = tmp_path / "report.json"
-    result = runner.invoke(app, ["import", *map(str, paths), "--store", str(store),
-                                 "--report", str(report)])
+    result = runner.invoke(
+        app, ["import", *map(str, paths), "--store", str(store), "--report", str(report)]
+    )
     assert result.exit_code == 1
     assert "accounts.csv, row 2, column name: missing required value for name" in result.output
     assert "Nothing was imported: 1 error(s)" in result.output
     body = json.loads(report.read_text())
     assert (body["status"], body["error_count"], body["counts"]) == (
-        "failed", 1, {"accounts": {"read": 1, "written": 0, "rejected": 0}})
+        "failed",
+        1,
+        {"accounts": {"read": 1, "written": 0, "rejected": 0}},
+    )
 
 
 def test_import_and_status_on_a_duckdb_file(tmp_path: Path) -> None:
@@ -51,11 +55,24 @@ def test_skip_invalid_writes_a_rejects_file(tmp_path: Path) -> None:
     data["accounts"].append({"account_id": "A2"})
     path = write_csv(tmp_path, "accounts", data["accounts"])
     rejects = tmp_path / "rejects.csv"
-    result = runner.invoke(app, ["import", str(path), "--store", str(tmp_path / "s.duckdb"),
-                                 "--skip-invalid", "--rejects", str(rejects)])
+    result = runner.invoke(
+        app,
+        [
+            "import",
+            str(path),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--skip-invalid",
+            "--rejects",
+            str(rejects),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert rejects.read_text().splitlines()[1].startswith(
-        "accounts,accounts.csv,3,name: missing required value for name,")
+    assert (
+        rejects.read_text()
+        .splitlines()[1]
+        .startswith("accounts,accounts.csv,3,name: missing required value for name,")
+    )
 
 
 def test_bad_store_urls_are_explained(tmp_path: Path) -> None:
@@ -78,16 +95,39 @@ def test_commands_go_through_a_running_server_on_the_embedded_store(tmp_path: Pa
     port = _free_port()
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "leadboard.cli", "serve", "--store", str(store), "--port",
-         str(port)], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+        [
+            sys.executable,
+            "-m",
+            "leadboard.cli",
+            "serve",
+            "--store",
+            str(store),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ),
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/api/v1/health", server)
         advert = json.loads((tmp_path / "s.duckdb.server.json").read_text())
         assert advert == {"url": f"http://127.0.0.1:{port}", "pid": server.pid}
         paths = write_dataset(tmp_path, dataset())
         result = subprocess.run(
-            [sys.executable, "-m", "leadboard.cli", "import", *map(str, paths), "--store",
-             str(store)], capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "leadboard.cli",
+                "import",
+                *map(str, paths),
+                "--store",
+                str(store),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "held by the running Leadboard server" in result.stderr
         assert "Imported in" in result.stdout
@@ -95,7 +135,10 @@ def test_commands_go_through_a_running_server_on_the_embedded_store(tmp_path: Pa
         assert rows["leads"] == 3
         history = subprocess.run(
             [sys.executable, "-m", "leadboard.cli", "history", "--store", str(store)],
-            capture_output=True, text=True, timeout=60)
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert history.returncode == 0 and "committed" in history.stdout
     finally:
         server.terminate()

@@ -19,8 +19,12 @@ def test_every_setting_is_documented(name: str) -> None:
 
 def test_every_canonical_column_is_documented() -> None:
     text = (DOCS / "canonical-format.md").read_text(encoding="utf-8")
-    missing = [f"{e.name}.{c.name}" for e in ENTITIES for c in e.columns
-               if f"| `{c.name}` |" not in text.split(f"## {e.name}")[1].split("\n## ")[0]]
+    missing = [
+        f"{e.name}.{c.name}"
+        for e in ENTITIES
+        for c in e.columns
+        if f"| `{c.name}` |" not in text.split(f"## {e.name}")[1].split("\n## ")[0]
+    ]
     assert missing == []
 
 

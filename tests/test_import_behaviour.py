@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,8 +19,17 @@ from leadboard.store import Store, open_store
 from leadboard.store.ingest import import_history
 from tests.canonical import dataset, write_csv, write_dataset
 
-TABLES = ("regions", "campaigns", "campaign_costs", "accounts", "leads", "lead_events",
-          "opportunities", "targets", "fx_rates")
+TABLES = (
+    "regions",
+    "campaigns",
+    "campaign_costs",
+    "accounts",
+    "leads",
+    "lead_events",
+    "opportunities",
+    "targets",
+    "fx_rates",
+)
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
@@ -47,14 +56,18 @@ def test_a_newer_export_updates_the_records(store: Store, tmp_path: Path) -> Non
     second.mkdir()
     data = dataset()
     import_files(store, write_dataset(first, data), ImportOptions())
-    data["opportunities"][1].update(status="won", stage="Closed Won",
-                                    closed_at="2026-03-10T00:00:00Z", amount="55000")
+    data["opportunities"][1].update(
+        status="won", stage="Closed Won", closed_at="2026-03-10T00:00:00Z", amount="55000"
+    )
     data["leads"][2]["owner"] = "rep.clara"
-    paths = [write_csv(second, "opportunities", data["opportunities"]),
-             write_csv(second, "leads", data["leads"])]
+    paths = [
+        write_csv(second, "opportunities", data["opportunities"]),
+        write_csv(second, "leads", data["leads"]),
+    ]
     assert import_files(store, paths, ImportOptions()).status == "committed"
-    assert store.fetchall("SELECT status, amount, stage FROM opportunities "
-                          "WHERE opportunity_id = 'O2'") == [("won", 55000, "Closed Won")]
+    assert store.fetchall(
+        "SELECT status, amount, stage FROM opportunities WHERE opportunity_id = 'O2'"
+    ) == [("won", 55000, "Closed Won")]
     assert store.fetchall("SELECT owner FROM leads WHERE lead_id = 'L3'") == [("rep.clara",)]
     assert store.scalar("SELECT count(*) FROM opportunities") == 2
 
@@ -65,8 +78,9 @@ def test_skip_invalid_writes_the_valid_rows_and_the_rejects_with_reasons(
     data = dataset()
     data["leads"][0]["created_at"] = "soon"  # L1 invalid: its events and opportunity follow it
     rejects = tmp_path / "rejects.csv"
-    report = import_files(store, write_dataset(tmp_path, data),
-                          ImportOptions(skip_invalid=True, rejects_path=rejects))
+    report = import_files(
+        store, write_dataset(tmp_path, data), ImportOptions(skip_invalid=True, rejects_path=rejects)
+    )
     assert report.status == "committed"
     assert store.fetchall("SELECT lead_id FROM leads ORDER BY lead_id") == [("L2",), ("L3",)]
     assert store.scalar("SELECT count(*) FROM lead_events") == 2
@@ -74,14 +88,22 @@ def test_skip_invalid_writes_the_valid_rows_and_the_rejects_with_reasons(
     with rejects.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["entity"], r["row"]) for r in rows] == [
-        ("leads", "2"), ("lead_events", "2"), ("lead_events", "3"), ("lead_events", "4"),
-        ("opportunities", "2")]
-    assert rows[0]["reasons"] == ("created_at: cannot read 'soon' as a timestamp like "
-                                  "2026-03-01T09:30:00Z")
+        ("leads", "2"),
+        ("lead_events", "2"),
+        ("lead_events", "3"),
+        ("lead_events", "4"),
+        ("opportunities", "2"),
+    ]
+    assert rows[0]["reasons"] == (
+        "created_at: cannot read 'soon' as a timestamp like 2026-03-01T09:30:00Z"
+    )
     assert json.loads(rows[0]["record"])["lead_id"] == "L1"
     assert "lead_id 'L1' refers to a lead" in rows[4]["reasons"]
     assert {k: (v.read, v.written, v.rejected) for k, v in report.counts.items()}["leads"] == (
-        3, 2, 1)
+        3,
+        2,
+        1,
+    )
 
 
 def test_costs_with_the_same_campaign_date_category_are_summed(
@@ -91,7 +113,9 @@ def test_costs_with_the_same_campaign_date_category_are_summed(
     data["campaign_costs"].append(dict(data["campaign_costs"][0], amount="300.50"))
     import_files(store, write_dataset(tmp_path, data), ImportOptions())
     assert store.fetchall("SELECT campaign_id, amount FROM campaign_costs ORDER BY 1") == [
-        ("C1", 1500.5), ("C2", 5000)]
+        ("C1", 1500.5),
+        ("C2", 5000),
+    ]
 
 
 def test_an_xlsx_workbook_with_one_sheet_per_entity(store: Store, tmp_path: Path) -> None:
@@ -115,9 +139,10 @@ def test_an_xlsx_workbook_with_one_sheet_per_entity(store: Store, tmp_path: Path
     report = import_files(store, [path], ImportOptions())
     assert report.status == "committed", [str(i) for i in report.issues]
     assert store.scalar("SELECT count(*) FROM leads") == 3
-    assert store.fetchall("SELECT CAST(start_date AS VARCHAR), budget_planned, target_leads "
-                          "FROM campaigns ORDER BY campaign_id") == [
-        ("2026-01-01", 10000, 100), ("2026-02-01", 20000.5, None)]
+    assert store.fetchall(
+        "SELECT CAST(start_date AS VARCHAR), budget_planned, target_leads "
+        "FROM campaigns ORDER BY campaign_id"
+    ) == [("2026-01-01", 10000, 100), ("2026-02-01", 20000.5, None)]
 
 
 def _excel_value(column: str, value: str | None) -> object:
@@ -126,8 +151,12 @@ def _excel_value(column: str, value: str | None) -> object:
         return None
     if column.endswith("_date"):
         return date.fromisoformat(value)
-    if column in ("budget_planned", "target_leads", "target_opportunities",
-                  "target_opportunity_volume"):
+    if column in (
+        "budget_planned",
+        "target_leads",
+        "target_opportunities",
+        "target_opportunity_volume",
+    ):
         return float(value)
     return value
 
@@ -143,7 +172,8 @@ def test_xlsx_errors_name_the_sheet_and_row(store: Store, tmp_path: Path) -> Non
     book.save(path)
     report = import_files(store, [path], ImportOptions())
     assert [(i.file, i.row, i.column, i.message) for i in report.errors] == [
-        ("accounts.xlsx#accounts", 3, "name", "missing required value for name")]
+        ("accounts.xlsx#accounts", 3, "name", "missing required value for name")
+    ]
 
 
 def test_the_history_keeps_every_import(store: Store, tmp_path: Path) -> None:
@@ -154,19 +184,26 @@ def test_the_history_keeps_every_import(store: Store, tmp_path: Path) -> None:
     bad.mkdir()
     import_files(store, [write_csv(bad, "leads", data["leads"])], ImportOptions(user="bernd"))
     runs = import_history(store)
-    assert [(r["run_id"], r["user_name"], r["status"], r["mode"], r["rows_read"],
-             r["rows_written"], r["error_count"]) for r in runs] == [
-        (2, "bernd", "failed", "strict", 3, 0, 1),
-        (1, "anna", "committed", "strict", 19, 19, 0)]
+    assert [
+        (
+            r["run_id"],
+            r["user_name"],
+            r["status"],
+            r["mode"],
+            r["rows_read"],
+            r["rows_written"],
+            r["error_count"],
+        )
+        for r in runs
+    ] == [(2, "bernd", "failed", "strict", 3, 0, 1), (1, "anna", "committed", "strict", 19, 19, 0)]
     assert runs[0]["sources"] == ["leads.csv"]
     assert runs[0]["detail"]["first_errors"] == [
         "error: leads.csv, row 2, column created_at: cannot read 'x' as a timestamp like "
-        "2026-03-01T09:30:00Z"]
+        "2026-03-01T09:30:00Z"
+    ]
 
 
-def test_killing_the_import_before_commit_changes_nothing(
-    store_url: str, tmp_path: Path
-) -> None:
+def test_killing_the_import_before_commit_changes_nothing(store_url: str, tmp_path: Path) -> None:
     first = tmp_path / "first"
     first.mkdir()
     with open_store(store_url) as st:
@@ -183,8 +220,19 @@ def test_killing_the_import_before_commit_changes_nothing(
     log = tmp_path / "import.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "leadboard.cli", "import", *map(str, paths), "--store",
-             store_url], env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "leadboard.cli",
+                "import",
+                *map(str, paths),
+                "--store",
+                store_url,
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while not signal_file.exists():
         assert proc.poll() is None, log.read_text()
@@ -195,3 +243,32 @@ def test_killing_the_import_before_commit_changes_nothing(
     with open_store(store_url) as st:
         assert snapshot(st) == before
         assert st.scalar("SELECT count(*) FROM leads WHERE lead_id = 'L9'") == 0
+
+
+def test_line_breaks_inside_quoted_values_survive_a_large_file(
+    store: Store, tmp_path: Path
+) -> None:
+    """The parallel CSV parser splits at line ends; quoted line breaks need the careful one."""
+    data = dataset()
+    others = write_dataset(tmp_path, {k: v for k, v in data.items() if k != "lead_events"})
+    events = [{"lead_id": "L2", "event": "handed_over", "occurred_at": "2026-02-03T10:00:00Z"}]
+    # ~40 MB of rows, so the file spans several 16 MB parser blocks.
+    padding = "x" * 200
+    start = datetime(2026, 2, 5, 10, tzinfo=UTC)
+    for i in range(200_000):
+        events.append(
+            {
+                "lead_id": "L2",
+                "event": "rejected",
+                "occurred_at": (start + timedelta(seconds=i)).isoformat(),
+                "reason": f"No budget\n{padding} {i}",
+            }
+        )
+    path = write_csv(tmp_path, "lead_events", events)
+    report = import_files(store, [*others, path], ImportOptions())
+    assert report.status == "committed", report.issues[:3]
+    rows = store.fetchall(
+        "SELECT reason FROM lead_events WHERE event = 'rejected' ORDER BY occurred_at LIMIT 1"
+    )
+    assert rows[0][0].startswith("No budget\n")
+    assert store.scalar("SELECT count(*) FROM lead_events") == len(events)

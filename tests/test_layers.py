@@ -1,4 +1,4 @@
-"""Dependencies point one way: interfaces → domain (metrics, sources, ...) → store, model → settings."""
+"""Dependencies point one way: interfaces → domain → store → model → settings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ LAYER = {
     "settings": 0,
     "model": 1,
     "store": 2,
-    "metrics": 3, "alerts": 3, "sources": 3, "reports": 3,
-    "api": 4, "web": 4, "client": 4,
+    "metrics": 3,
+    "alerts": 3,
+    "sources": 3,
+    "reports": 3,
+    "api": 4,
+    "web": 4,
+    "client": 4,
     "cli": 5,
 }
 

@@ -12,28 +12,41 @@ def _columns(store: Store, table: str) -> list[tuple[str, str]]:
     return store.fetchall(
         "SELECT column_name, is_nullable FROM information_schema.columns "
         "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position",
-        [table])
+        [table],
+    )
 
 
 def test_a_new_store_has_the_current_schema(store: Store) -> None:
     assert SCHEMA_VERSION == 2
     assert current_version(store) == 2
     assert [c for c, _ in _columns(store, "leads")] == [
-        "lead_id", "created_at", "campaign_id", "account_id", "source", "topic", "unit",
-        "country", "team", "owner"]
+        "lead_id",
+        "created_at",
+        "campaign_id",
+        "account_id",
+        "source",
+        "topic",
+        "unit",
+        "country",
+        "team",
+        "owner",
+    ]
     assert dict(_columns(store, "opportunities"))["amount"] == "NO"
-    assert store.fetchall("SELECT region FROM regions WHERE country IN ('DE', 'US', 'SG') "
-                          "ORDER BY country") == [("EMEA",), ("APAC",), ("AMER",)]
+    assert store.fetchall(
+        "SELECT region FROM regions WHERE country IN ('DE', 'US', 'SG') ORDER BY country"
+    ) == [("EMEA",), ("APAC",), ("AMER",)]
 
 
 def test_constraints_protect_the_data(store: Store) -> None:
     store.execute("INSERT INTO leads (lead_id, created_at) VALUES ('L1', '2026-01-01')")
-    for bad in ("INSERT INTO leads (lead_id, created_at) VALUES ('L1', '2026-01-02')",
-                "INSERT INTO leads (lead_id) VALUES ('L2')",
-                "INSERT INTO lead_events (lead_id, event, occurred_at) "
-                "VALUES ('L1', 'called', '2026-01-01')",
-                "INSERT INTO opportunities (opportunity_id, created_at, amount, status) "
-                "VALUES ('O1', '2026-01-01', -1, 'open')"):
+    for bad in (
+        "INSERT INTO leads (lead_id, created_at) VALUES ('L1', '2026-01-02')",
+        "INSERT INTO leads (lead_id) VALUES ('L2')",
+        "INSERT INTO lead_events (lead_id, event, occurred_at) "
+        "VALUES ('L1', 'called', '2026-01-01')",
+        "INSERT INTO opportunities (opportunity_id, created_at, amount, status) "
+        "VALUES ('O1', '2026-01-01', -1, 'open')",
+    ):
         with pytest.raises(Exception):  # noqa: B017 - each driver raises its own type
             store.execute(bad)
     assert store.scalar("SELECT count(*) FROM leads") == 1
@@ -42,10 +55,17 @@ def test_constraints_protect_the_data(store: Store) -> None:
 def test_a_version_1_store_is_upgraded_in_place(store_url: str) -> None:
     store = open_store(store_url, upgrade=False)
     assert migrate(store, target=1) == 1
-    store.execute("INSERT INTO leads (lead_id, created_at, country) "
-                  "VALUES ('L1', '2026-01-01 10:00:00', 'DE')")
-    assert store.scalar("SELECT count(*) FROM information_schema.tables "
-                        "WHERE table_name = 'import_runs' AND table_schema = current_schema()") == 0
+    store.execute(
+        "INSERT INTO leads (lead_id, created_at, country) "
+        "VALUES ('L1', '2026-01-01 10:00:00', 'DE')"
+    )
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_name = 'import_runs' AND table_schema = current_schema()"
+        )
+        == 0
+    )
     store.close()
 
     upgraded = open_store(store_url)
@@ -69,10 +89,16 @@ def test_a_locked_duckdb_store_says_so(tmp_path: object) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "busy.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c",
-                               f"import duckdb,time; c=duckdb.connect({str(path)!r}); "
-                               "print('ok', flush=True); time.sleep(30)"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(path)!r}); "
+            "print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
         with pytest.raises(StoreError, match="is in use by another process"):

@@ -21,7 +21,9 @@ router = APIRouter(tags=["imports"])
 def create_import(
     store: StoreDep,
     settings: SettingsDep,
-    files: Annotated[list[UploadFile], File(description="canonical CSV/XLSX files or a profile's sources")],
+    files: Annotated[
+        list[UploadFile], File(description="canonical CSV/XLSX files or a profile's sources")
+    ],
     profile: Annotated[str | None, Form()] = None,
     skip_invalid: Annotated[bool, Form()] = False,
     user: Annotated[str | None, Form()] = None,

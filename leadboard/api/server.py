@@ -11,7 +11,7 @@ from leadboard.store.advert import remove_advert, write_advert
 
 
 def run_server(settings: Settings, host: str, port: int) -> None:
-    """Serve until interrupted; while serving, CLI commands on the same store go through this server."""
+    """Serve until interrupted; meanwhile CLI commands on the same store go through this server."""
     url = StoreUrl(settings.database_url)
     store = open_store(settings.database_url)
     stopped = False

@@ -7,10 +7,10 @@ declared once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Logical column type: how a value is parsed on import and stored."""
 
     TEXT = "text"
@@ -162,7 +162,9 @@ LEAD_EVENTS = Entity(
     ),
     key=("lead_id", "event", "occurred_at"),
     indexes=(("occurred_at",),),
-    description="the lead's life: qualified, handed_over, accepted, rejected, recycled, disqualified",
+    description=(
+        "the lead's life: qualified, handed_over, accepted, rejected, recycled, disqualified"
+    ),
 )
 
 OPPORTUNITIES = Entity(

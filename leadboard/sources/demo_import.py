@@ -26,12 +26,16 @@ def demo_frames(n_leads: int, seed: int, as_of: datetime | None = None) -> list[
 
 
 def load_demo(
-    store: Store, n_leads: int, seed: int, progress: Progress | None = None,
+    store: Store,
+    n_leads: int,
+    seed: int,
+    progress: Progress | None = None,
     as_of: datetime | None = None,
 ) -> ImportReport:
     if progress:
         progress.start(f"Generating a demo company with {n_leads:,} leads")
     frames = demo_frames(n_leads, seed, as_of)
     options = ImportOptions(profile=None, user="demo")
-    return import_frames(store, frames, [], [f"demo (seed {seed}, {n_leads:,} leads)"], options,
-                         progress)
+    return import_frames(
+        store, frames, [], [f"demo (seed {seed}, {n_leads:,} leads)"], options, progress
+    )

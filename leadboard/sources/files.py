@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -17,6 +18,13 @@ ROW = "_row"  # spreadsheet row number of a record (header = row 1)
 FILE = "_file"
 
 Progress = Callable[[int], None]  # called with the number of bytes just read
+
+
+def constant_text(value: str, n: int) -> pa.Array:
+    """`n` times the same text, without building a Python list of `n` strings."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
+    ).cast(pa.string())
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,13 @@ def header_issues(entity: Entity, source: str, header: list[str]) -> list[Issue]
         if col not in header
     ]
     issues += [
-        Issue(source, 1, col, f"column '{col}' is not part of {entity.name}; it is ignored",
-              Level.WARNING)
+        Issue(
+            source,
+            1,
+            col,
+            f"column '{col}' is not part of {entity.name}; it is ignored",
+            Level.WARNING,
+        )
         for col in header
         if col and col not in entity.column_names
     ]
@@ -87,8 +100,12 @@ def frame_from_columns(
     arrays: dict[str, pa.Array | pa.ChunkedArray] = {}
     for col in entity.column_names:
         arrays[col] = columns[col] if col in columns else pa.nulls(n, pa.string())
-    arrays[FILE] = pa.array([source] * n, pa.string()) if n else pa.array([], pa.string())
-    arrays[ROW] = pa.array(rows if rows is not None else range(2, 2 + n), pa.int64())
+    arrays[FILE] = constant_text(source, n)
+    arrays[ROW] = (
+        pa.array(rows, pa.int64())
+        if rows is not None
+        else pa.array(np.arange(2, 2 + n, dtype=np.int64))
+    )
     return RawFrame(entity, source, pa.table(arrays))
 
 
@@ -119,8 +136,13 @@ def _read_csv(path: Path, result: ReadResult, progress: Progress | None) -> None
     entity = detect_entity(path.stem, header)
     if entity is None:
         result.issues.append(
-            Issue(path.name, 1, None, "cannot tell which entity this file holds: name it like "
-                  "leads.csv or give the canonical header")
+            Issue(
+                path.name,
+                1,
+                None,
+                "cannot tell which entity this file holds: name it like "
+                "leads.csv or give the canonical header",
+            )
         )
         return
     problems = header_issues(entity, path.name, header)
@@ -130,9 +152,11 @@ def _read_csv(path: Path, result: ReadResult, progress: Progress | None) -> None
     try:
         table = csv_text_table(path, header, progress)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        result.issues.append(Issue(path.name, None, None, f"cannot read the file as UTF-8 CSV: {exc}"))
+        result.issues.append(
+            Issue(path.name, None, None, f"cannot read the file as UTF-8 CSV: {exc}")
+        )
         return
-    columns = {c: _clean_text(table.column(i)) for i, c in enumerate(header) if c in entity.column_names}
+    columns = {c: table.column(i) for i, c in enumerate(header) if c in entity.column_names}
     result.frames.append(frame_from_columns(entity, path.name, columns))
 
 
@@ -156,21 +180,30 @@ def csv_text_table(path: Path, header: list[str], progress: Progress | None) -> 
         null_values=[""],
         quoted_strings_can_be_null=True,
     )
-    parse = pacsv.ParseOptions(newlines_in_values=True)
+    # The parallel parser splits blocks at line ends, so it is only safe without line breaks
+    # inside quoted values.
+    parse = pacsv.ParseOptions(newlines_in_values=has_quoted_line_breaks(path))
     source = _CountingFile(path, progress)
     try:
-        reader = pacsv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
-        return reader.read_all()
+        return pacsv.read_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
     finally:
         source.close()
 
 
-def _clean_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Trim spaces; an empty cell is missing."""
-    import pyarrow.compute as pc
+def has_quoted_line_breaks(path: Path) -> bool:
+    """Whether a line break falls inside a quoted value: an odd number of quotes precedes it.
 
-    trimmed = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    Escaped quotes ("") come in pairs and keep the parity, so counting every quote is exact.
+    """
+    data = np.fromfile(path, dtype=np.uint8)
+    quotes = np.flatnonzero(data == ord('"'))
+    if quotes.size == 0:
+        return False
+    breaks = np.flatnonzero((data == ord("\n")) | (data == ord("\r")))
+    before = np.searchsorted(quotes, breaks)
+    return bool(np.any(before % 2 == 1))
 
 
 def _read_workbook(path: Path, result: ReadResult) -> None:
@@ -199,8 +232,13 @@ def _read_sheet(book_name: str, sheet: object, result: ReadResult) -> None:
     entity = detect_entity(title, header)
     if entity is None:
         result.issues.append(
-            Issue(source, None, None, "sheet ignored: its name and header match no entity",
-                  Level.WARNING)
+            Issue(
+                source,
+                None,
+                None,
+                "sheet ignored: its name and header match no entity",
+                Level.WARNING,
+            )
         )
         return
     problems = header_issues(entity, source, header)
@@ -216,7 +254,7 @@ def _read_sheet(book_name: str, sheet: object, result: ReadResult) -> None:
         for i, col in enumerate(header):
             if col in data:
                 data[col].append(_cell_text(values[i] if i < len(values) else None))
-    arrays = {c: _clean_text(pa.chunked_array([pa.array(v, pa.string())])) for c, v in data.items()}
+    arrays = {c: pa.chunked_array([pa.array(v, pa.string())]) for c, v in data.items()}
     result.frames.append(frame_from_columns(entity, source, arrays, numbers))
 
 

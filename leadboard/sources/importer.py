@@ -1,4 +1,4 @@
-"""The import path every source goes through: read, validate everything, then write in one transaction."""
+"""The import path of every source: read, validate everything, then write in one transaction."""
 
 from __future__ import annotations
 
@@ -129,8 +129,9 @@ def import_frames(
     fatal = any(i.level is Level.ERROR for i in issues) and not options.skip_invalid
     if not fatal and frames:
         progress.start("Writing to the store", sum(t.num_rows for t in validated.tables.values()))
-        report.run_id, report.data_version = _apply(store, validated, options, progress, report,
-                                                    started)
+        report.run_id, report.data_version = _apply(
+            store, validated, options, progress, report, started
+        )
         report.status = "committed"
     if options.skip_invalid and rejected and options.rejects_path:
         _write_rejects(options.rejects_path, frames, rejected, issues)
@@ -224,8 +225,10 @@ def _record(
         rows_rejected=sum(c.rejected for c in counts),
         error_count=len(report.errors) + report.more_errors,
         warning_count=len(report.warnings),
-        detail={"counts": {k: vars(v) for k, v in report.counts.items()},
-                "first_errors": [str(i) for i in report.errors[:20]]},
+        detail={
+            "counts": {k: vars(v) for k, v in report.counts.items()},
+            "first_errors": [str(i) for i in report.errors[:20]],
+        },
     )
     return record_run(store, run)
 
@@ -238,7 +241,10 @@ def _os_user() -> str:
 
 
 def _write_rejects(
-    path: Path, frames: list[RawFrame], rejected: dict[str, set[tuple[str, int]]], issues: list[Issue]
+    path: Path,
+    frames: list[RawFrame],
+    rejected: dict[str, set[tuple[str, int]]],
+    issues: list[Issue],
 ) -> None:
     """Every rejected row with its original values and the reasons, so nothing is lost."""
     reasons: dict[tuple[str, int], list[str]] = {}
@@ -258,5 +264,12 @@ def _write_rejects(
             mask = pc.is_in(frame.table.column(ROW), pa.array(numbers, pa.int64()))
             for rec in frame.table.filter(mask).to_pylist():
                 key = (rec.pop(FILE), rec.pop(ROW))
-                out.writerow([frame.entity.name, key[0], key[1], "; ".join(reasons.get(key, [])),
-                              json.dumps(rec, default=str, ensure_ascii=False)])
+                out.writerow(
+                    [
+                        frame.entity.name,
+                        key[0],
+                        key[1],
+                        "; ".join(reasons.get(key, [])),
+                        json.dumps(rec, default=str, ensure_ascii=False),
+                    ]
+                )

@@ -68,14 +68,24 @@ class Profile:
                 found[alias] = match
         missing = [n for a, n in self.sources.items() if a not in found]
         return found, [
-            Issue(name, None, None, f"profile {self.name} needs the file {name}; it was not found "
-                  "among the given paths") for name in missing
+            Issue(
+                name,
+                None,
+                None,
+                f"profile {self.name} needs the file {name}; it was not found "
+                "among the given paths",
+            )
+            for name in missing
         ]
 
     def _run(self, db: duckdb.DuckDBPyConnection, block: Block, number: int) -> RawFrame:
         exprs = {c: _expr(spec) for c, spec in block.columns.items()}
-        select = [f"CAST({exprs[c]} AS VARCHAR) AS \"{c}\"" if c in exprs
-                  else f"CAST(NULL AS VARCHAR) AS \"{c}\"" for c in block.entity.column_names]
+        select = [
+            f'CAST({exprs[c]} AS VARCHAR) AS "{c}"'
+            if c in exprs
+            else f'CAST(NULL AS VARCHAR) AS "{c}"'
+            for c in block.entity.column_names
+        ]
         primary = block.source
         row = f"min({primary}.{ROW})" if block.group_by else f"{primary}.{ROW}"
         sql = f"SELECT {', '.join(select)}, {row} AS {ROW} FROM {primary}"
@@ -88,7 +98,9 @@ class Profile:
             sql += " GROUP BY " + ", ".join(exprs[c] for c in block.group_by)
         sql += f" ORDER BY {ROW}"
         table = db.sql(sql).to_arrow_table()
-        label = f"{self.sources[primary]} (profile {self.name}, block {number}: {block.entity.name})"
+        label = (
+            f"{self.sources[primary]} (profile {self.name}, block {number}: {block.entity.name})"
+        )
         table = table.append_column(FILE, pa.array([label] * table.num_rows, pa.string()))
         return RawFrame(block.entity, label, table)
 
@@ -146,8 +158,11 @@ def _expr(spec: Any) -> str:
 
 def _template(text: str) -> str:
     parts = re.split(r"\{([^}]+)\}", text)
-    sql = [_lit(p) if i % 2 == 0 else f"coalesce(CAST({_col(p)} AS VARCHAR), '')"
-           for i, p in enumerate(parts) if p or i % 2]
+    sql = [
+        _lit(p) if i % 2 == 0 else f"coalesce(CAST({_col(p)} AS VARCHAR), '')"
+        for i, p in enumerate(parts)
+        if p or i % 2
+    ]
     return "(" + " || ".join(sql) + ")"
 
 
@@ -182,8 +197,9 @@ def parse_profile(text: str, name: str) -> Profile:
 
 def builtin_profiles() -> list[str]:
     folder = resources.files("leadboard.sources").joinpath("profiles")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
-                  if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def load_profile(name_or_path: str) -> Profile:
@@ -192,7 +208,9 @@ def load_profile(name_or_path: str) -> Profile:
     if path.suffix == ".toml" and path.exists():
         return parse_profile(path.read_text("utf-8"), path.stem)
     if name_or_path not in builtin_profiles():
-        raise ProfileError(f"unknown profile {name_or_path!r}: built-in ones are "
-                           f"{', '.join(builtin_profiles())}, or give the path of a .toml file")
+        raise ProfileError(
+            f"unknown profile {name_or_path!r}: built-in ones are "
+            f"{', '.join(builtin_profiles())}, or give the path of a .toml file"
+        )
     text = resources.files("leadboard.sources").joinpath(f"profiles/{name_or_path}.toml")
     return parse_profile(text.read_text("utf-8"), name_or_path)

@@ -63,12 +63,24 @@ def _in_list(values: tuple[str, ...] | frozenset[str]) -> str:
     return ", ".join(_q(v) for v in sorted(values))
 
 
+def _raw(col: Column) -> str:
+    """The column holding a value as imported (trimmed): `x__raw` where parsing may fail."""
+    return f'"{col.name}__raw"' if col.kind in _EXPECTED else f'"{col.name}"'
+
+
+def _clean(name: str, arrow_type: pa.DataType) -> str:
+    """Text is trimmed and an empty cell is missing; typed input (the demo) is taken as it is."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return f"nullif(trim(\"{name}\"), '')"
+    return f'"{name}"'
+
+
 def _parse(col: Column) -> str:
-    c = f'"{col.name}"'
-    raw = f"CAST({c} AS VARCHAR)"
+    c = f'"{col.name}__raw"'
+    text = f"CAST({c} AS VARCHAR)"
     match col.kind:
         case Kind.DATE:
-            return f"coalesce(TRY_CAST({c} AS DATE), CAST(TRY_CAST({raw} AS TIMESTAMP) AS DATE))"
+            return f"coalesce(TRY_CAST({c} AS DATE), CAST(TRY_CAST({text} AS TIMESTAMP) AS DATE))"
         case Kind.TIMESTAMP:
             return f"CAST(TRY_CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"
         case Kind.MONEY:
@@ -79,18 +91,18 @@ def _parse(col: Column) -> str:
             return f"TRY_CAST({c} AS BIGINT)"
         case Kind.MONTH:
             return (
-                f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}-(0[1-9]|1[0-2])') "
-                f"THEN CAST({raw} || '-01' AS DATE) END"
+                f"CASE WHEN regexp_full_match({text}, '\\d{{4}}-(0[1-9]|1[0-2])') "
+                f"THEN CAST({text} || '-01' AS DATE) END"
             )
         case Kind.PERIOD:
             return (
-                f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}(-Q[1-4]|-(0[1-9]|1[0-2]))?') "
-                f"THEN {raw} END"
+                f"CASE WHEN regexp_full_match({text}, '\\d{{4}}(-Q[1-4]|-(0[1-9]|1[0-2]))?') "
+                f"THEN {text} END"
             )
         case Kind.CURRENCY:
-            return f"upper({raw})"
+            return f"upper({text})"
         case _:
-            return raw
+            return text
 
 
 class Validator:
@@ -127,21 +139,34 @@ class Validator:
 
     def _stage(self, entity: Entity, tables: list[pa.Table]) -> None:
         if len({t.schema for t in tables}) > 1:
-            tables = [t.cast(pa.schema([(n, pa.string()) if n != ROW else (n, pa.int64())
-                                        for n in t.column_names])) for t in tables]
+            tables = [
+                t.cast(
+                    pa.schema(
+                        [(n, pa.string()) if n != ROW else (n, pa.int64()) for n in t.column_names]
+                    )
+                )
+                for t in tables
+            ]
         raw = pa.concat_tables(tables)
         self.db.register(f"raw_{entity.name}", raw)
-        cols = [f"{_parse(c)} AS \"{c.name}\", CAST(\"{c.name}\" AS VARCHAR) AS \"{c.name}__raw\""
-                for c in entity.columns]
+        cleaned = ", ".join(
+            f'{_clean(c.name, raw.schema.field(c.name).type)} AS "{c.name}__raw"'
+            for c in entity.columns
+        )
+        parsed = ", ".join(
+            f'{_parse(c)} AS "{c.name}"' + (f", {_raw(c)}" if c.kind in _EXPECTED else "")
+            for c in entity.columns
+        )
         self.db.execute(
-            f"CREATE OR REPLACE TABLE t_{entity.name} AS SELECT {FILE}, {ROW}, {', '.join(cols)} "
-            f"FROM raw_{entity.name}"
+            f"CREATE OR REPLACE TABLE t_{entity.name} AS "
+            f"WITH src AS (SELECT {FILE}, {ROW}, {cleaned} FROM raw_{entity.name}) "
+            f"SELECT {FILE}, {ROW}, {parsed} FROM src"
         )
         self.db.unregister(f"raw_{entity.name}")
 
-    def _rows(self, entity: Entity, column: str, message_sql: str, where: str) -> list[
-        tuple[str, int, str, str]
-    ]:
+    def _rows(
+        self, entity: Entity, column: str, message_sql: str, where: str
+    ) -> list[tuple[str, int, str, str]]:
         sql = (
             f"SELECT {FILE}, {ROW}, {_q(column)}, {message_sql} FROM t_{entity.name} "
             f"WHERE {where} ORDER BY {FILE}, {ROW} LIMIT {MAX_ISSUES + 1}"
@@ -153,29 +178,61 @@ class Validator:
     def _check_values(self, entity: Entity, out: Validated) -> None:
         e = entity.name
         for col in entity.columns:
-            c, raw = f'"{col.name}"', f'"{col.name}__raw"'
+            c, raw = f'"{col.name}"', _raw(col)
+            shown = f"CAST({raw} AS VARCHAR)"
             if col.required:
-                out.add(e, self._rows(entity, col.name, f"'missing required value for {col.name}'",
-                                      f"{raw} IS NULL"), Level.ERROR)
+                out.add(
+                    e,
+                    self._rows(
+                        entity,
+                        col.name,
+                        f"'missing required value for {col.name}'",
+                        f"{raw} IS NULL",
+                    ),
+                    Level.ERROR,
+                )
             if col.kind in _EXPECTED:
-                msg = f"'cannot read ''' || {raw} || ''' as {_EXPECTED[col.kind]}'"
-                out.add(e, self._rows(entity, col.name, msg, f"{raw} IS NOT NULL AND {c} IS NULL"),
-                        Level.ERROR)
+                msg = f"'cannot read ''' || {shown} || ''' as {_EXPECTED[col.kind]}'"
+                out.add(
+                    e,
+                    self._rows(entity, col.name, msg, f"{raw} IS NOT NULL AND {c} IS NULL"),
+                    Level.ERROR,
+                )
             if col.kind is Kind.MONEY:
-                out.add(e, self._rows(entity, col.name,
-                                      f"'negative amount ' || {raw} || ' (amounts must be ≥ 0)'",
-                                      f"{c} < 0"), Level.ERROR)
+                out.add(
+                    e,
+                    self._rows(
+                        entity,
+                        col.name,
+                        f"'negative amount ' || {shown} || ' (amounts must be ≥ 0)'",
+                        f"{c} < 0",
+                    ),
+                    Level.ERROR,
+                )
             if col.kind is Kind.CURRENCY:
-                msg = f"'unknown currency ''' || {raw} || ''' (expected an ISO 4217 code like EUR)'"
-                out.add(e, self._rows(entity, col.name, msg,
-                                      f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(ISO_4217)})"),
-                        Level.ERROR)
+                msg = f"'unknown currency ''' || {c} || ''' (expected an ISO 4217 code like EUR)'"
+                out.add(
+                    e,
+                    self._rows(
+                        entity,
+                        col.name,
+                        msg,
+                        f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(ISO_4217)})",
+                    ),
+                    Level.ERROR,
+                )
             if col.choices:
-                msg = (f"'unknown {col.name} ''' || {raw} || ''' (allowed: "
-                       f"{', '.join(col.choices)})'")
-                out.add(e, self._rows(entity, col.name, msg,
-                                      f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(col.choices)})"),
-                        Level.ERROR)
+                msg = f"'unknown {col.name} ''' || {c} || ''' (allowed: {', '.join(col.choices)})'"
+                out.add(
+                    e,
+                    self._rows(
+                        entity,
+                        col.name,
+                        msg,
+                        f"{c} IS NOT NULL AND {c} NOT IN ({_in_list(col.choices)})",
+                    ),
+                    Level.ERROR,
+                )
 
     def _check_rules(self, entity: Entity, out: Validated) -> None:
         for column, message, where, level in _RULES.get(entity.name, ()):
@@ -205,29 +262,38 @@ class Validator:
                 continue
             target = BY_NAME[col.references]
             key = target.key[0]
-            in_import = (f"SELECT \"{key}\" FROM t_{target.name} WHERE \"{key}\" IS NOT NULL"
-                         if target in present
-                         else f"SELECT NULL::VARCHAR AS \"{key}\" WHERE false")
+            in_import = (
+                f'SELECT "{key}" FROM t_{target.name} WHERE "{key}" IS NOT NULL'
+                if target in present
+                else f'SELECT NULL::VARCHAR AS "{key}" WHERE false'
+            )
             unresolved = self.db.sql(
-                f"SELECT DISTINCT \"{col.name}\" AS id FROM t_{entity.name} "
-                f"WHERE \"{col.name}\" IS NOT NULL AND \"{col.name}\" NOT IN ({in_import})"
+                f'SELECT DISTINCT "{col.name}" AS id FROM t_{entity.name} '
+                f'WHERE "{col.name}" IS NOT NULL AND "{col.name}" NOT IN ({in_import})'
             ).to_arrow_table()
             if unresolved.num_rows == 0:
                 continue
-            known = lookup(self.store, unresolved,
-                           f"SELECT k.id FROM lb_keys k JOIN {target.name} t ON t.{key} = k.id")
+            known = lookup(
+                self.store,
+                unresolved,
+                f"SELECT k.id FROM lb_keys k JOIN {target.name} t ON t.{key} = k.id",
+            )
             self.db.register("known_ids", known)
-            msg = (f"'{col.name} ''' || \"{col.name}\" || ''' refers to a {target.name[:-1]} "
-                   f"that is neither in this import nor in the store'")
-            where = (f"\"{col.name}\" IS NOT NULL AND \"{col.name}\" NOT IN ({in_import}) "
-                     f"AND \"{col.name}\" NOT IN (SELECT CAST(id AS VARCHAR) FROM known_ids)")
+            msg = (
+                f"'{col.name} ''' || \"{col.name}\" || ''' refers to a {target.name[:-1]} "
+                f"that is neither in this import nor in the store'"
+            )
+            where = (
+                f'"{col.name}" IS NOT NULL AND "{col.name}" NOT IN ({in_import}) '
+                f'AND "{col.name}" NOT IN (SELECT CAST(id AS VARCHAR) FROM known_ids)'
+            )
             out.add(entity.name, self._rows(entity, col.name, msg, where), Level.ERROR)
             self.db.unregister("known_ids")
 
     def _check_handover_order(self, out: Validated) -> None:
         """A response (accepted/rejected) needs an earlier handover, in this import or the store."""
         responses = f"event IN ({_in_list(RESPONSES)})"
-        self.db.execute(f"""
+        self.db.execute("""
             CREATE OR REPLACE TABLE first_handover AS
             SELECT lead_id, min(occurred_at) AS at FROM t_lead_events
             WHERE event = 'handed_over' AND occurred_at IS NOT NULL GROUP BY lead_id""")
@@ -238,10 +304,13 @@ class Validator:
               AND (h.at IS NULL OR h.at > e.occurred_at)""").to_arrow_table()
         if doubtful.num_rows == 0:
             return
-        stored = lookup(self.store, doubtful,
-                        "SELECT e.lead_id, min(e.occurred_at) AS at FROM lead_events e "
-                        "JOIN lb_keys k ON k.id = e.lead_id WHERE e.event = 'handed_over' "
-                        "GROUP BY e.lead_id")
+        stored = lookup(
+            self.store,
+            doubtful,
+            "SELECT e.lead_id, min(e.occurred_at) AS at FROM lead_events e "
+            "JOIN lb_keys k ON k.id = e.lead_id WHERE e.event = 'handed_over' "
+            "GROUP BY e.lead_id",
+        )
         self.db.register("stored_handover", stored)
         rows = self.db.execute(f"""
             SELECT e.{FILE}, e.{ROW}, 'occurred_at',
@@ -258,8 +327,9 @@ class Validator:
               AND (least(h.at, s.at) IS NULL OR least(h.at, s.at) > e.occurred_at)
             ORDER BY e.{FILE}, e.{ROW} LIMIT {MAX_ISSUES + 1}""").fetchall()
         self.db.unregister("stored_handover")
-        out.add("lead_events", [(str(f), int(r), str(c), str(m)) for f, r, c, m in rows],
-                Level.ERROR)
+        out.add(
+            "lead_events", [(str(f), int(r), str(c), str(m)) for f, r, c, m in rows], Level.ERROR
+        )
 
     # -- output ------------------------------------------------------------------------------
 
@@ -273,39 +343,81 @@ class Validator:
             agg = entity.sum_duplicates_on
             others = [c for c in cols if c != f'"{agg}"']
             group = ", ".join(str(i + 1) for i in range(len(others)))
-            return self.db.sql(
-                f"SELECT {', '.join(others)}, sum(\"{agg}\") AS \"{agg}\", min({FILE}) AS {FILE}, "
-                f"min({ROW}) AS {ROW} FROM t_{entity.name} GROUP BY {group}"
-            ).to_arrow_table().select([*(["row_key"] if entity.synthetic_key else []),
-                                          *entity.column_names, FILE, ROW])
+            return (
+                self.db.sql(
+                    f'SELECT {", ".join(others)}, sum("{agg}") AS "{agg}", min({FILE}) AS {FILE}, '
+                    f"min({ROW}) AS {ROW} FROM t_{entity.name} GROUP BY {group}"
+                )
+                .to_arrow_table()
+                .select(
+                    [
+                        *(["row_key"] if entity.synthetic_key else []),
+                        *entity.column_names,
+                        FILE,
+                        ROW,
+                    ]
+                )
+            )
         return self.db.sql(f"SELECT {select}, {FILE}, {ROW} FROM t_{entity.name}").to_arrow_table()
 
 
 # (column, message SQL, condition, level) per entity: rules that look at several columns of a row.
 _RULES: dict[str, tuple[tuple[str, str, str, Level], ...]] = {
     "campaigns": (
-        ("end_date", "'end_date ' || end_date || ' is before start_date ' || start_date",
-         "end_date < start_date", Level.ERROR),
+        (
+            "end_date",
+            "'end_date ' || end_date || ' is before start_date ' || start_date",
+            "end_date < start_date",
+            Level.ERROR,
+        ),
     ),
     "opportunities": (
-        ("closed_at", "'closed_at is required when status is ' || status",
-         "status IN ('won', 'lost') AND closed_at__raw IS NULL", Level.ERROR),
-        ("closed_at", "'closed_at ' || closed_at || ' is before created_at ' || created_at",
-         "closed_at < created_at", Level.ERROR),
-        ("closed_at", "'closed_at is set on an open opportunity; it is kept but means nothing'",
-         "status = 'open' AND closed_at IS NOT NULL", Level.WARNING),
-        ("probability", "'probability ' || probability__raw || ' is outside 0..1'",
-         "probability < 0 OR probability > 1", Level.ERROR),
+        (
+            "closed_at",
+            "'closed_at is required when status is ' || status",
+            "status IN ('won', 'lost') AND closed_at__raw IS NULL",
+            Level.ERROR,
+        ),
+        (
+            "closed_at",
+            "'closed_at ' || closed_at || ' is before created_at ' || created_at",
+            "closed_at < created_at",
+            Level.ERROR,
+        ),
+        (
+            "closed_at",
+            "'closed_at is set on an open opportunity; it is kept but means nothing'",
+            "status = 'open' AND closed_at IS NOT NULL",
+            Level.WARNING,
+        ),
+        (
+            "probability",
+            "'probability ' || CAST(probability__raw AS VARCHAR) || ' is outside 0..1'",
+            "probability < 0 OR probability > 1",
+            Level.ERROR,
+        ),
     ),
     "targets": (
-        ("metric", "'unknown metric ''' || metric || ''' (allowed: " + ", ".join(TARGET_METRICS)
-         + ")'", f"metric NOT IN ({_in_list(TARGET_METRICS)})", Level.ERROR),
-        ("value", "'negative target ' || value__raw", "value < 0", Level.ERROR),
+        (
+            "metric",
+            "'unknown metric ''' || metric || ''' (allowed: " + ", ".join(TARGET_METRICS) + ")'",
+            f"metric NOT IN ({_in_list(TARGET_METRICS)})",
+            Level.ERROR,
+        ),
+        ("value", "'negative target ' || CAST(value__raw AS VARCHAR)", "value < 0", Level.ERROR),
     ),
     "fx_rates": (
-        ("eur_per_unit", "'eur_per_unit must be greater than 0, got ' || eur_per_unit__raw",
-         "eur_per_unit <= 0", Level.ERROR),
-        ("eur_per_unit", "'EUR must have eur_per_unit 1, got ' || eur_per_unit__raw",
-         "currency = 'EUR' AND eur_per_unit <> 1", Level.ERROR),
+        (
+            "eur_per_unit",
+            "'eur_per_unit must be greater than 0, got ' || CAST(eur_per_unit__raw AS VARCHAR)",
+            "eur_per_unit <= 0",
+            Level.ERROR,
+        ),
+        (
+            "eur_per_unit",
+            "'EUR must have eur_per_unit 1, got ' || CAST(eur_per_unit__raw AS VARCHAR)",
+            "currency = 'EUR' AND eur_per_unit <> 1",
+            Level.ERROR,
+        ),
     ),
 }

@@ -7,7 +7,7 @@ from leadboard.store.schema import migrate
 
 
 def open_store(url: str, *, upgrade: bool = True) -> Store:
-    """Open the store at `url` (a `.duckdb` path or a `postgresql://` URL), created/upgraded in place."""
+    """Open the store at `url` (a `.duckdb` path or a `postgresql://` URL); create/upgrade it."""
     store = Store(StoreUrl(url))
     if upgrade:
         try:

@@ -47,7 +47,9 @@ class StoreUrl:
         if self.dialect == "duckdb":
             return str(self.raw)
         # never print a password
-        return psycopg.conninfo.make_conninfo(self.raw, password=None) if "@" in self.raw else self.raw
+        return (
+            psycopg.conninfo.make_conninfo(self.raw, password=None) if "@" in self.raw else self.raw
+        )
 
 
 class Store:
@@ -135,6 +137,21 @@ class Store:
                 defs = ", ".join(f'"{f.name}" {_pg_type(f.type)}' for f in data.schema)
                 self._pg.execute(f"CREATE TEMP TABLE {name} ({defs})")
             _copy_into_postgres(self._pg, name, data)
+
+    def stage(self, name: str, data: pa.Table, like: str) -> None:
+        """Make `data` readable as `name`: DuckDB scans the Arrow table in place, PG copies it."""
+        if self._duck is not None:
+            with self._lock:
+                self._duck.register(name, data)
+        else:
+            self.create_temp_from_arrow(name, data, like=like)
+
+    def unstage(self, name: str) -> None:
+        if self._duck is not None:
+            with self._lock:
+                self._duck.unregister(name)
+        else:
+            self.drop_temp(name)
 
     def drop_temp(self, name: str) -> None:
         self.execute(f"DROP TABLE IF EXISTS {name}")

@@ -21,7 +21,7 @@ def upsert(store: Store, entity: Entity, data: pa.Table) -> int:
     if data.num_rows == 0:
         return 0
     cols = list(data.column_names)
-    store.create_temp_from_arrow(_STAGE, data, like=entity.name)
+    store.stage(_STAGE, data, like=entity.name)
     key = entity.table_key
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in key)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
@@ -30,8 +30,8 @@ def upsert(store: Store, entity: Entity, data: pa.Table) -> int:
         f"INSERT INTO {entity.name} ({col_list}) SELECT {col_list} FROM {_STAGE} "
         f"ON CONFLICT ({', '.join(key)}) {action}"
     )
-    store.drop_temp(_STAGE)
-    return data.num_rows
+    store.unstage(_STAGE)
+    return int(data.num_rows)
 
 
 def lookup(store: Store, keys: pa.Table, select_sql: str) -> pa.Table:
@@ -100,7 +100,7 @@ def record_run(store: Store, run: ImportRun) -> int:
 
 
 def import_history(store: Store, limit: int = 100) -> list[dict[str, Any]]:
-    rows = store.fetch_arrow(
+    rows: list[dict[str, Any]] = store.fetch_arrow(
         "SELECT * FROM import_runs ORDER BY run_id DESC LIMIT ?", [limit]
     ).to_pylist()
     for row in rows:
