@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -197,11 +198,13 @@ def has_quoted_line_breaks(path: Path) -> bool:
 
     Escaped quotes ("") come in pairs and keep the parity, so counting every quote is exact.
     """
-    data = np.fromfile(path, dtype=np.uint8)
-    quotes = np.flatnonzero(data == ord('"'))
-    if quotes.size == 0:
-        return False
-    breaks = np.flatnonzero((data == ord("\n")) | (data == ord("\r")))
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        if view.find(b'"') < 0:  # the common machine export: nothing quoted at all
+            return False
+        data = np.frombuffer(view, dtype=np.uint8)
+        quotes = np.flatnonzero(data == ord('"'))
+        breaks = np.flatnonzero((data == ord("\n")) | (data == ord("\r")))
+        del data  # the buffer must be released before the map closes
     before = np.searchsorted(quotes, breaks)
     return bool(np.any(before % 2 == 1))
 

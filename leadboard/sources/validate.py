@@ -240,6 +240,11 @@ class Validator:
 
     def _check_duplicates(self, entity: Entity, out: Validated) -> None:
         key = ", ".join(f'"{k}"' for k in entity.key)
+        # A cheap hash aggregate tells whether the costlier window query is needed at all.
+        if not self.db.execute(
+            f"SELECT 1 FROM t_{entity.name} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"
+        ).fetchall():
+            return
         label = " + ".join(entity.key)
         shown = " || '/' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in entity.key)
         sql = f"""
