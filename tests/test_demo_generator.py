@@ -301,9 +301,18 @@ def test_fx_covers_every_currency_and_month_needed(frames: dict[str, pd.DataFram
     needed |= set(
         zip(costs["currency"], pd.to_datetime(costs["date"]).dt.strftime("%Y-%m"), strict=True)
     )
+    closed = opps.dropna(subset=["closed_at"])
+    needed |= set(zip(closed["currency"], closed["closed_at"].dt.strftime("%Y-%m"), strict=True))
+    campaigns = frames["campaigns"]
+    for currency, start, end in zip(
+        campaigns["currency"], campaigns["start_date"], campaigns["end_date"], strict=True
+    ):  # planned budgets are spread over every month of the run
+        for month in pd.period_range(start, end, freq="M"):
+            needed.add((currency, str(month)))
     assert needed <= available
     assert fx["month"].min() == "2024-01"
-    assert fx["month"].max() == "2026-10"
+    # as_of is in 2026-10; twelve months of planning rates follow
+    assert fx["month"].max() == "2027-10"
     assert (fx.loc[fx["currency"] == "EUR", "eur_per_unit"] == 1.0).all()
     usd = fx.loc[fx["currency"] == "USD", "eur_per_unit"]
     assert usd.between(0.8, 1.05).all()
