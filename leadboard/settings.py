@@ -29,6 +29,19 @@ class Settings(BaseSettings):
         "", description="Name recorded in the import history; empty = the operating-system user."
     )
 
+    reporting_currency: str = Field(
+        "EUR",
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 code every amount is converted to, with the `fx_rates` table.",
+    )
+    fiscal_year_start_month: int = Field(
+        1, ge=1, le=12, description="First month of the fiscal year (1 = January)."
+    )
+    sla_hours: float = Field(
+        48.0, gt=0, description="Hours sales has to respond to a handed-over lead."
+    )
+
     test_hold_commit: str = Field(
         "",
         description="Testing only: a file path; an import writes it and waits before COMMIT, so "

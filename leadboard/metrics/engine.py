@@ -1,0 +1,332 @@
+"""`KpiEngine`: every number Leadboard shows is computed here, and nowhere else.
+
+A request names metrics, group-by dimensions and a time grain, filters, a period and the scope it
+runs in. The engine builds one Ibis expression per fact the metrics need, compiles it to the SQL of
+the connected store, merges the grouped results, derives the ratios, adds the previous period's
+values (`compare`) and the targets in scope, and caches the result under the store's data version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import ibis
+
+from leadboard.metrics.calendar import Calendar, Period, PeriodError, naive_utc
+from leadboard.metrics.facts import BUCKET, FACTS, Slice, fact_query
+from leadboard.metrics.formulas import base_metrics, derive
+from leadboard.metrics.registry import FACT_METRICS, Registry, registry
+from leadboard.metrics.request import KpiRequest, RequestError
+from leadboard.metrics.table import ColumnInfo, KpiTable, QualityNote
+from leadboard.metrics.targets import target_results
+from leadboard.settings import Settings
+from leadboard.store import Store
+from leadboard.store.ingest import data_version
+
+Clock = Callable[[], datetime]
+Key = tuple[Any, ...]
+Cells = dict[Key, dict[str, Any]]  # (dimension values..., bucket start) → base measures
+
+DIMENSION_LABELS = {
+    "campaign": "Campaign",
+    "channel": "Channel",
+    "topic": "Topic",
+    "unit": "Unit",
+    "country": "Country",
+    "region": "Region",
+    "team": "Team",
+    "owner": "Owner",
+    "account": "Account",
+    "industry": "Industry",
+    "segment": "Segment",
+    "day": "Day",
+    "week": "Week",
+    "month": "Month",
+    "quarter": "Quarter",
+    "fiscal_year": "Fiscal year",
+}
+_CACHE_SIZE = 256
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Base measures per cell, the metrics no fact could compute, and data-quality notes."""
+
+    cells: Cells
+    unavailable: frozenset[str]
+    notes: tuple[QualityNote, ...]
+
+
+class KpiEngine:
+    def __init__(self, store: Store, clock: Clock = system_clock, settings: Settings | None = None):
+        self.store = store
+        self.clock = clock
+        self.settings = settings or Settings()
+        self.registry: Registry = registry()
+        errors = [i for i in self.registry.issues if i.level == "error"]
+        if errors:
+            raise RuntimeError("the KPI registry has errors: " + "; ".join(map(str, errors)))
+        self.calendar = Calendar(self.settings.fiscal_year_start_month)
+        self.currency = self.settings.reporting_currency.upper()
+        self._cache: OrderedDict[Key, KpiTable] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- public ----------------------------------------------------------------------------
+
+    def query(self, request: KpiRequest) -> KpiTable:
+        """The metrics of `request`, grouped and filtered, within its scope."""
+        as_of, period = self.resolve(request)
+        version = data_version(self.store)
+        key = (
+            request.metrics,
+            request.by,
+            request.filters,
+            period,
+            as_of,
+            request.compare,
+            request.scope.key(),
+            version,
+        )
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        table = self._build(request, as_of, period, version)
+        with self._lock:
+            self._cache[key] = table
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return table
+
+    def explain(self, request: KpiRequest) -> str:
+        """The SQL the engine runs for `request` on the connected store, one query per fact."""
+        as_of, period = self.resolve(request)
+        parts = []
+        for fact_name, query in self._queries(request, self._slice(request, period, as_of)):
+            sql = (
+                "-- not available: the fact has no such dimension"
+                if query is None
+                else (ibis.to_sql(query, dialect=self.store.dialect))
+            )
+            parts.append(f"-- fact: {fact_name}\n{sql};")
+        return "\n\n".join(parts)
+
+    def resolve(self, request: KpiRequest) -> tuple[datetime, Period]:
+        """The request's as_of (naive UTC; default: the clock, to the minute) and period."""
+        if request.as_of is not None:
+            as_of = naive_utc(request.as_of)
+        else:
+            as_of = naive_utc(self.clock()).replace(second=0, microsecond=0)
+        try:
+            return as_of, self.calendar.parse(request.period, as_of)
+        except PeriodError as exc:
+            raise RequestError("period", str(exc)) from exc
+
+    def compute(self, request: KpiRequest, period: Period, as_of: datetime) -> Computed:
+        """Base measures of every fact the request's metrics need, merged per cell."""
+        s = self._slice(request, period, as_of)
+        cells: Cells = {}
+        unavailable: set[str] = set()
+        notes = []
+        for fact_name, query in self._queries(request, s):
+            measures = FACT_METRICS[fact_name]
+            if query is None:
+                unavailable.update(measures)
+                continue
+            result = self.store.fetch_arrow(ibis.to_sql(query, dialect=self.store.dialect))
+            missing_fx = 0
+            for row in result.to_pylist():
+                key = (*tuple(row.get(d) for d in s.by), _as_date(row.get(BUCKET)))
+                cell = cells.setdefault(key, {})
+                for m in measures:
+                    cell[m] = _plain(row.get(m))
+                missing_fx += int(row.get("_fx_missing") or 0)
+            if missing_fx:
+                notes.append(_fx_note(fact_name, missing_fx, self.currency))
+        return Computed(cells, frozenset(unavailable), tuple(notes))
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _slice(self, request: KpiRequest, period: Period, as_of: datetime) -> Slice:
+        return Slice(
+            start=period.start,
+            end=period.end,
+            by=request.dimensions,
+            grain=request.grain,
+            allowed=request.allowed(),
+            as_of=as_of,
+            currency=self.currency,
+            sla_hours=self.settings.sla_hours,
+            calendar=self.calendar,
+        )
+
+    def _queries(self, request: KpiRequest, s: Slice) -> list[tuple[str, Any]]:
+        facts = sorted(
+            {self.registry[m].fact or "" for m in base_metrics(self.registry, request.metrics)}
+        )
+        return [(name, fact_query(FACTS[name], s)) for name in facts]
+
+    def _build(
+        self, request: KpiRequest, as_of: datetime, period: Period, version: int
+    ) -> KpiTable:
+        current = self.compute(request, period, as_of)
+        rows = self._rows(request, period, current)
+        columns = self._columns(request)
+        notes = list(current.notes)
+        if request.compare:
+            previous_period = self.calendar.previous(period)
+            previous = self.compute(request, previous_period, as_of)
+            rows = self._with_previous(request, period, previous_period, rows, previous)
+            columns = self._compare_columns(request, columns)
+            notes += [_previous_note(n) for n in previous.notes]
+        return KpiTable(
+            request=request.public(),
+            columns=tuple(columns),
+            rows=tuple(rows),
+            as_of=as_of.isoformat() + "Z",
+            data_version=version,
+            period={
+                "label": period.label,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+            currency=self.currency,
+            targets=tuple(target_results(self, request, period, as_of)),
+            notes=tuple(notes),
+        )
+
+    def _rows(
+        self, request: KpiRequest, period: Period, computed: Computed
+    ) -> list[dict[str, Any]]:
+        cells = dict(computed.cells)
+        grain = request.grain
+        if not request.dimensions:  # every bucket (or the one total row) shows, even if empty
+            buckets = (
+                [
+                    self.calendar.bucket_start(grain, s).date()
+                    for s, _ in self.calendar.buckets(grain, period.start, period.end)
+                ]
+                if grain
+                else [None]
+            )
+            for bucket in buckets:
+                cells.setdefault((bucket,), {})
+        rows = []
+        for key in sorted(cells, key=_sort_key):
+            row: dict[str, Any] = dict(zip(request.dimensions, key[:-1], strict=True))
+            if grain is not None:
+                row[grain] = self.calendar.label(grain, key[-1])
+            row.update(self.metric_values(request.metrics, cells[key], computed.unavailable))
+            rows.append(row)
+        return rows
+
+    def metric_values(
+        self, metrics: tuple[str, ...], cell: dict[str, Any], unavailable: frozenset[str]
+    ) -> dict[str, Any]:
+        """Requested metrics from one cell's base measures; ratios with a 0 denominator: None."""
+        out: dict[str, Any] = {}
+        for name in metrics:
+            out[name] = derive(self.registry[name], cell, unavailable)
+        return out
+
+    def _columns(self, request: KpiRequest) -> list[ColumnInfo]:
+        columns = [ColumnInfo(d, DIMENSION_LABELS[d], "dimension") for d in request.by]
+        for name in request.metrics:
+            kpi = self.registry[name]
+            columns.append(ColumnInfo(name, kpi.label["en"], kpi.unit))
+        return columns
+
+    def _compare_columns(self, request: KpiRequest, columns: list[ColumnInfo]) -> list[ColumnInfo]:
+        out = list(columns)
+        for name in request.metrics:
+            kpi = self.registry[name]
+            out.append(ColumnInfo(f"{name}_previous", f"{kpi.label['en']} (previous)", kpi.unit))
+            out.append(ColumnInfo(f"{name}_delta", f"{kpi.label['en']} Δ", kpi.unit))
+        return out
+
+    def _with_previous(
+        self,
+        request: KpiRequest,
+        period: Period,
+        previous_period: Period,
+        rows: list[dict[str, Any]],
+        previous: Computed,
+    ) -> list[dict[str, Any]]:
+        """Adds `<metric>_previous` and `<metric>_delta`; buckets pair up by position."""
+        grain = request.grain
+        position: dict[date | None, int] = {None: 0}
+        if grain is not None:
+            for i, (start, _) in enumerate(
+                self.calendar.buckets(grain, previous_period.start, previous_period.end)
+            ):
+                position[self.calendar.bucket_start(grain, start).date()] = i
+        earlier = {(*key[:-1], position.get(key[-1])): cell for key, cell in previous.cells.items()}
+        labels: dict[str, int] = {}
+        if grain is not None:
+            for i, (start, _) in enumerate(self.calendar.buckets(grain, period.start, period.end)):
+                labels[
+                    self.calendar.label(grain, self.calendar.bucket_start(grain, start).date())
+                ] = i
+        out = []
+        for row in rows:
+            key = (
+                *tuple(row[d] for d in request.dimensions),
+                labels.get(row[grain]) if grain else 0,
+            )
+            cell = earlier.get(key, {})
+            values = self.metric_values(request.metrics, cell, previous.unavailable)
+            new = dict(row)
+            for name in request.metrics:
+                before, now = values[name], row[name]
+                new[f"{name}_previous"] = before
+                new[f"{name}_delta"] = None if before is None or now is None else now - before
+            out.append(new)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """Drivers return sums as Decimal (DuckDB's SUM of BIGINT is HUGEINT): plain numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _sort_key(key: Key) -> tuple[Any, ...]:
+    return tuple((v is None, v if v is not None else "") for v in key)
+
+
+def _fx_note(fact: str, count: int, currency: str) -> QualityNote:
+    what = {
+        "opportunity": "opportunities",
+        "closed": "won opportunities",
+        "cost": "cost entries",
+        "budget": "campaign budgets",
+    }[fact]
+    metrics = tuple(m for m in FACT_METRICS[fact] if m.endswith(("volume", "cost", "planned")))
+    return QualityNote(
+        "missing_fx_rate",
+        f"{count} {what} have no FX rate to {currency} for their currency and month; their "
+        f"amounts are left out of {', '.join(metrics)}. Import the rates (fx_rates).",
+        count,
+        metrics,
+    )
+
+
+def _previous_note(note: QualityNote) -> QualityNote:
+    return QualityNote(note.code, f"previous period: {note.message}", note.count, note.metrics)

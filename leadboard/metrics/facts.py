@@ -1,0 +1,534 @@
+"""The facts KPIs are counted from, as Ibis expressions over the canonical tables.
+
+Each fact is one kind of record with a time anchor (a lead's creation, its first handover, an
+opportunity's close, a cost entry's date, ...), its dimensions (each record's own attribute, as
+PRODUCT.md defines them) and its measures. `fact_query` filters a fact to a slice (period,
+filters, scope), groups it and aggregates its measures; the engine compiles the result to the SQL
+of whichever store is connected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis
+import ibis.expr.types as ir
+
+from leadboard.metrics.calendar import Calendar
+from leadboard.model.entities import ENTITIES, Kind
+
+DIMENSIONS = (
+    "campaign",
+    "channel",
+    "topic",
+    "unit",
+    "country",
+    "region",
+    "team",
+    "owner",
+    "account",
+    "industry",
+    "segment",
+)
+BUCKET = "_bucket"
+RESPONSES = ("accepted", "rejected")
+_IBIS_TYPES = {
+    Kind.TEXT: "string",
+    Kind.DATE: "date",
+    Kind.TIMESTAMP: "timestamp",
+    Kind.MONEY: "decimal(18,4)",
+    Kind.NUMBER: "float64",
+    Kind.INTEGER: "int64",
+    Kind.MONTH: "date",
+    Kind.PERIOD: "string",
+    Kind.CURRENCY: "string",
+}
+
+
+def canonical_tables() -> dict[str, ir.Table]:
+    """The store's entity tables as unbound Ibis tables (compiled to SQL, run by the store)."""
+    tables = {}
+    for entity in ENTITIES:
+        schema = {c.name: _IBIS_TYPES[c.kind] for c in entity.columns}
+        tables[entity.name] = ibis.table(schema, name=entity.name)
+    return tables
+
+
+T = canonical_tables()
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What one fact query covers: anchor window, grouping, allowed values, the clock."""
+
+    start: datetime
+    end: datetime
+    by: tuple[str, ...]
+    grain: str | None
+    allowed: dict[str, frozenset[str]]  # filters ∩ scope, per dimension
+    as_of: datetime
+    currency: str
+    sla_hours: float
+    calendar: Calendar
+
+    @property
+    def t(self) -> datetime:
+        """The snapshot moment of the slice: min(end, as_of)."""
+        return min(self.end, self.as_of)
+
+    @property
+    def dimensions(self) -> set[str]:
+        return set(self.by) | set(self.allowed)
+
+
+# -- dimensions of each kind of record ---------------------------------------------------------
+
+
+def _lead_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
+    leads, campaigns, accounts, regions = T["leads"], T["campaigns"], T["accounts"], T["regions"]
+    joined = leads
+    if "channel" in dims:
+        joined = joined.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
+    if dims & {"industry", "segment"}:
+        joined = joined.left_join(accounts, leads.account_id == accounts.account_id)
+    if "region" in dims:
+        joined = joined.left_join(regions, leads.country == regions.country)
+    values: dict[str, ir.Value] = {
+        "campaign": leads.campaign_id,
+        "channel": ibis.coalesce(campaigns.channel, leads.source),
+        "topic": leads.topic,
+        "unit": leads.unit,
+        "country": leads.country,
+        "region": regions.region,
+        "team": leads.team,
+        "owner": leads.owner,
+        "account": leads.account_id,
+        "industry": accounts.industry,
+        "segment": accounts.segment,
+    }
+    return joined, values
+
+
+def _opportunity_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
+    opps, leads, campaigns = T["opportunities"], T["leads"], T["campaigns"]
+    accounts, regions = T["accounts"], T["regions"]
+    joined = opps.left_join(leads, opps.lead_id == leads.lead_id)
+    if "channel" in dims:
+        joined = joined.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
+    if dims & {"industry", "segment"}:
+        joined = joined.left_join(accounts, opps.account_id == accounts.account_id)
+    if "region" in dims:
+        joined = joined.left_join(regions, opps.country == regions.country)
+    values: dict[str, ir.Value] = {
+        "campaign": leads.campaign_id,
+        "channel": ibis.coalesce(campaigns.channel, leads.source),
+        "topic": opps.topic,
+        "unit": opps.unit,
+        "country": opps.country,
+        "region": regions.region,
+        "team": opps.team,
+        "owner": opps.owner,
+        "account": opps.account_id,
+        "industry": accounts.industry,
+        "segment": accounts.segment,
+    }
+    return joined, values
+
+
+def _campaign_values(dims: set[str], base: ir.Table) -> tuple[ir.Table, dict[str, ir.Value]]:
+    """Costs and budgets belong to a campaign and have its dimensions (no sales team/owner)."""
+    campaigns, regions = T["campaigns"], T["regions"]
+    joined = base
+    if "region" in dims:
+        joined = joined.left_join(regions, campaigns.country == regions.country)
+    values: dict[str, ir.Value] = {
+        "campaign": campaigns.campaign_id,
+        "channel": campaigns.channel,
+        "topic": campaigns.topic,
+        "unit": campaigns.unit,
+        "country": campaigns.country,
+        "region": regions.region,
+    }
+    return joined, values
+
+
+# -- the building blocks shared by several facts -------------------------------------------------
+
+
+def handover_state() -> ir.Table:
+    """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
+    events = T["lead_events"]
+    handovers = (
+        events.filter(events.event == "handed_over")
+        .group_by("lead_id")
+        .aggregate(handover_at=events.occurred_at.min())
+    )
+    responses = events.filter(events.event.isin(RESPONSES))
+    responses = responses.join(handovers, "lead_id").filter(
+        responses.occurred_at >= handovers.handover_at
+    )
+    first = responses.group_by("lead_id").aggregate(
+        response_at=responses.occurred_at.min(),
+        response=responses.event.argmin(responses.occurred_at),
+    )
+    return handovers.left_join(first, "lead_id").select(
+        "lead_id", "handover_at", first.response_at, first.response
+    )
+
+
+def converted_leads(as_of: datetime) -> ir.Table:
+    """Leads with at least one opportunity created by `as_of`."""
+    opps = T["opportunities"]
+    return (
+        opps.filter(opps.lead_id.notnull() & (opps.created_at <= ibis.literal(as_of)))
+        .select("lead_id")
+        .distinct()
+        .mutate(converted=ibis.literal(1))
+    )
+
+
+def _to_reporting(
+    joined: ir.Table, amount: ir.Value, currency: ir.Value, month: ir.Value, target: str
+) -> tuple[ir.Table, ir.Value]:
+    """Amount in the reporting currency at the month's rate; NULL when a rate is missing."""
+    rates = T["fx_rates"]
+    own = rates.view()
+    code = ibis.coalesce(currency, ibis.literal(target))
+    joined = joined.left_join(own, (own.currency == code) & (own.month == month))
+    own_rate = ibis.cases((code == "EUR", ibis.literal(1.0)), else_=own.eur_per_unit)
+    if target == "EUR":
+        target_rate: ir.Value = ibis.literal(1.0)
+    else:
+        ref = rates.view()
+        joined = joined.left_join(ref, (ref.currency == target) & (ref.month == month))
+        target_rate = ref.eur_per_unit
+    value = amount.cast("float64")
+    converted = ibis.cases((code == target, value), else_=value * own_rate / target_rate)
+    return joined, converted
+
+
+# -- facts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A fact's records: the joined relation, its anchor, dimensions and measure inputs."""
+
+    table: ir.Table
+    anchor: ir.Value | None  # None: a snapshot fact (pending) or a spread one (budget)
+    dims: dict[str, ir.Value]
+    inputs: dict[str, ir.Value]
+
+
+def lead_frame(s: Slice) -> Frame:
+    joined, dims = _lead_frame(s.dimensions)
+    leads = T["leads"]
+    converted = converted_leads(s.as_of)
+    joined = joined.left_join(converted, leads.lead_id == converted.lead_id)
+    return Frame(
+        joined,
+        leads.created_at,
+        dims,
+        {
+            "id": leads.lead_id,
+            "campaign_id": leads.campaign_id,
+            "converted": converted.converted.fill_null(0),
+        },
+    )
+
+
+def handover_frame(s: Slice, anchor: str) -> Frame:
+    joined, dims = _lead_frame(s.dimensions)
+    leads, state = T["leads"], handover_state()
+    joined = joined.join(state, leads.lead_id == state.lead_id)
+    delay = (state.response_at.epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
+    age = (ibis.literal(s.t).epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
+    return Frame(
+        joined,
+        state[anchor] if anchor != "pending" else None,
+        dims,
+        {
+            "id": leads.lead_id,
+            "handover_at": state.handover_at,
+            "response_at": state.response_at,
+            "response": state.response,
+            "delay_h": delay,
+            "age_h": age,
+        },
+    )
+
+
+def opportunity_frame(s: Slice, anchor: str) -> Frame:
+    joined, dims = _opportunity_frame(s.dimensions)
+    opps, leads = T["opportunities"], T["leads"]
+    at = opps[anchor]
+    joined, value = _to_reporting(
+        joined, opps.amount, opps.currency, at.truncate("M").date(), s.currency
+    )
+    return Frame(
+        joined,
+        at,
+        dims,
+        {
+            "id": opps.opportunity_id,
+            "marketing": leads.campaign_id.notnull(),
+            "status": opps.status,
+            "amount": opps.amount,
+            "value": value,
+        },
+    )
+
+
+def cost_frame(s: Slice) -> Frame:
+    costs, campaigns = T["campaign_costs"], T["campaigns"]
+    base = costs.join(campaigns, costs.campaign_id == campaigns.campaign_id)
+    joined, dims = _campaign_values(s.dimensions, base)
+    joined, value = _to_reporting(
+        joined, costs.amount, costs.currency, costs.date.truncate("M"), s.currency
+    )
+    return Frame(
+        joined,
+        costs.date.cast("timestamp"),
+        dims,
+        {"id": costs.campaign_id, "amount": costs.amount, "value": value},
+    )
+
+
+def budget_frame(s: Slice) -> Frame:
+    campaigns = T["campaigns"]
+    joined, dims = _campaign_values(s.dimensions, campaigns)
+    joined, value = _to_reporting(
+        joined,
+        campaigns.budget_planned,
+        campaigns.currency,
+        campaigns.start_date.truncate("M"),
+        s.currency,
+    )
+    return Frame(
+        joined,
+        None,
+        dims,
+        {
+            "id": campaigns.campaign_id,
+            "amount": campaigns.budget_planned,
+            "value": value,
+            "run_start": campaigns.start_date.cast("timestamp").epoch_seconds(),
+            "run_end": campaigns.end_date.cast("timestamp").epoch_seconds() + 86_400,
+        },
+    )
+
+
+# -- measures --------------------------------------------------------------------------------------
+
+
+def _count_if(condition: ir.BooleanValue) -> ir.Value:
+    return condition.cast("int64").sum().fill_null(0)
+
+
+def _fx_missing(f: Frame) -> ir.Value:
+    return _count_if(f.inputs["value"].isnull() & f.inputs["amount"].notnull())
+
+
+Measures = Callable[[Frame, Slice], dict[str, ir.Value]]
+
+
+def _lead_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {
+        "leads": f.inputs["id"].count(),
+        "campaign_leads": f.inputs["campaign_id"].count(),
+        "converted_leads": _count_if(f.inputs["converted"] == 1),
+    }
+
+
+def _handover_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"handed_over": f.inputs["id"].count()}
+
+
+def _response_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    delay = f.inputs["delay_h"]
+    return {
+        "accepted": _count_if(f.inputs["response"] == "accepted"),
+        "rejected": _count_if(f.inputs["response"] == "rejected"),
+        "acceptance_delay_median_h": delay.quantile(0.5),
+        "acceptance_delay_p90_h": delay.quantile(0.9),
+    }
+
+
+def _pending_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {
+        "pending_handover": f.inputs["id"].count(),
+        "overdue_handover": _count_if(f.inputs["age_h"] > s.sla_hours),
+    }
+
+
+def _opportunity_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    marketing, value = f.inputs["marketing"], f.inputs["value"]
+    return {
+        "opportunities": f.inputs["id"].count(),
+        "marketing_opportunities": _count_if(marketing),
+        "opportunity_volume": value.sum().fill_null(0.0),
+        "marketing_opportunity_volume": value.sum(where=marketing).fill_null(0.0),
+        "_fx_missing": _fx_missing(f),
+    }
+
+
+def _closed_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    won = f.inputs["status"] == "won"
+    return {
+        "won_opportunities": _count_if(won),
+        "lost_opportunities": _count_if(f.inputs["status"] == "lost"),
+        "won_volume": f.inputs["value"].sum(where=won).fill_null(0.0),
+        "_fx_missing": _count_if(won & f.inputs["value"].isnull() & f.inputs["amount"].notnull()),
+    }
+
+
+def _cost_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"cost": f.inputs["value"].sum().fill_null(0.0), "_fx_missing": _fx_missing(f)}
+
+
+def _budget_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"budget_planned": f.inputs["share"].sum().fill_null(0.0), "_fx_missing": _fx_missing(f)}
+
+
+# -- slicing and grouping -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    frame: Callable[[Slice], Frame]
+    measures: Measures
+    dimensions: tuple[str, ...]
+    filter: Callable[[Frame, Slice], ir.BooleanValue] | None = None
+
+
+_LEAD_DIMS = DIMENSIONS
+_CAMPAIGN_DIMS = ("campaign", "channel", "topic", "unit", "country", "region")
+
+
+def _closed_filter(f: Frame, s: Slice) -> ir.BooleanValue:
+    return f.inputs["status"].isin(("won", "lost"))
+
+
+def _response_filter(f: Frame, s: Slice) -> ir.BooleanValue:
+    return f.inputs["response_at"].notnull()
+
+
+FACTS: dict[str, Fact] = {
+    "lead": Fact("lead", lead_frame, _lead_measures, _LEAD_DIMS),
+    "handover": Fact(
+        "handover", lambda s: handover_frame(s, "handover_at"), _handover_measures, _LEAD_DIMS
+    ),
+    "response": Fact(
+        "response",
+        lambda s: handover_frame(s, "response_at"),
+        _response_measures,
+        _LEAD_DIMS,
+        _response_filter,
+    ),
+    "pending": Fact(
+        "pending", lambda s: handover_frame(s, "pending"), _pending_measures, _LEAD_DIMS
+    ),
+    "opportunity": Fact(
+        "opportunity",
+        lambda s: opportunity_frame(s, "created_at"),
+        _opportunity_measures,
+        _LEAD_DIMS,
+    ),
+    "closed": Fact(
+        "closed",
+        lambda s: opportunity_frame(s, "closed_at"),
+        _closed_measures,
+        _LEAD_DIMS,
+        _closed_filter,
+    ),
+    "cost": Fact("cost", cost_frame, _cost_measures, _CAMPAIGN_DIMS),
+    "budget": Fact("budget", budget_frame, _budget_measures, _CAMPAIGN_DIMS),
+}
+
+
+def bucket_of(calendar: Calendar, grain: str, at: ir.TimestampValue) -> ir.Value:
+    """SQL truncation of a timestamp to the start of its (fiscal) bucket, as a date."""
+    shift = calendar.fiscal_start_month - 1
+    unit = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "fiscal_year": "Y"}[grain]
+    if grain in ("quarter", "fiscal_year") and shift:
+        months = ibis.interval(months=shift)
+        return ((at - months).truncate(unit) + months).date()
+    return at.truncate(unit).date()
+
+
+def selection(fact: Fact, s: Slice) -> ir.Table:
+    """The fact's records in the slice: one row per record with its dimensions and inputs."""
+    f = _flatten(fact.frame(s), s)
+    conditions = [f.dims[d].isin(sorted(v)) for d, v in s.allowed.items()]
+    if f.anchor is not None:
+        conditions += [f.anchor >= ibis.literal(s.start), f.anchor < ibis.literal(s.end)]
+    if fact.filter is not None:
+        conditions.append(fact.filter(f, s))
+    if fact.name == "pending":
+        t = ibis.literal(s.t)
+        state = f.inputs
+        conditions += [
+            state["handover_at"] <= t,
+            state["response_at"].isnull() | (state["response_at"] > t),
+        ]
+    columns = {d: f.dims[d] for d in s.by}
+    if s.grain is not None and f.anchor is not None:
+        columns[BUCKET] = bucket_of(s.calendar, s.grain, f.anchor)
+    if fact.name == "budget":
+        start = ibis.literal(s.start).epoch_seconds()
+        end = ibis.literal(s.end).epoch_seconds()
+        run_start, run_end = f.inputs["run_start"], f.inputs["run_end"]
+        overlap = ibis.least(run_end, end) - ibis.greatest(run_start, start)
+        conditions.append(overlap > 0)
+        columns["_share"] = f.inputs["value"] * overlap / (run_end - run_start)
+    columns.update({f"_in_{k}": v for k, v in f.inputs.items()})
+    return f.table.filter(*conditions).select(**columns)
+
+
+def _flatten(f: Frame, s: Slice) -> Frame:
+    """One flat relation of the joined records, so later steps see plain, unique columns."""
+    columns = {f"_d_{d}": f.dims[d] for d in sorted(s.dimensions)}
+    if f.anchor is not None:
+        columns["_anchor"] = f.anchor
+    columns.update({f"_in_{k}": v for k, v in f.inputs.items()})
+    flat = f.table.select(**columns)
+    return Frame(
+        flat,
+        flat["_anchor"] if f.anchor is not None else None,
+        {d: flat[f"_d_{d}"] for d in s.dimensions},
+        {k: flat[f"_in_{k}"] for k in f.inputs},
+    )
+
+
+def fact_query(fact: Fact, s: Slice) -> ir.Table | None:
+    """Grouped measures of one fact in one slice; None when the fact lacks a needed dimension."""
+    if not s.dimensions <= set(fact.dimensions):
+        return None
+    if s.grain is not None and fact.name in ("pending", "budget"):
+        return _per_bucket(fact, s)
+    rows = selection(fact, s)
+    inputs = {k.removeprefix("_in_"): rows[k] for k in rows.columns if k.startswith("_in_")}
+    if "_share" in rows.columns:
+        inputs["share"] = rows["_share"]
+    frame = Frame(rows, None, {}, inputs)
+    keys = [c for c in rows.columns if c in s.by or c == BUCKET]
+    measures = fact.measures(frame, s)
+    if keys:
+        return rows.group_by(keys).aggregate(**measures)
+    return rows.aggregate(**measures)
+
+
+def _per_bucket(fact: Fact, s: Slice) -> ir.Table:
+    """Snapshot and spread facts: one sub-slice per bucket, labelled with the bucket's start."""
+    assert s.grain is not None
+    parts = []
+    for start, end in s.calendar.buckets(s.grain, s.start, s.end):
+        sub = Slice(start, end, s.by, None, s.allowed, s.as_of, s.currency, s.sla_hours, s.calendar)
+        query = fact_query(fact, sub)
+        assert query is not None
+        bucket = s.calendar.bucket_start(s.grain, start).date()
+        parts.append(query.mutate(**{BUCKET: ibis.literal(bucket)}))
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]

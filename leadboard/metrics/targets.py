@@ -1,0 +1,152 @@
+"""Target achievement and pace for every target row that matches a request's scope and period.
+
+A target matches when its period overlaps the request's and, for every dimension the request
+filters on (or its scope restricts), the target names a value that is allowed; a target for a
+wider scope than the user may see is not shown. Its actual is the metric over the target's own
+period and scope. Pace compares the actual up to t = min(end, as_of) with the share of the target
+due by t: target × elapsed share for additive metrics (counts, amounts), the target itself for
+ratios.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from leadboard.metrics.calendar import Period, PeriodError
+from leadboard.metrics.formulas import derive
+from leadboard.metrics.registry import Kpi
+from leadboard.metrics.request import KpiRequest
+from leadboard.metrics.table import TargetResult
+
+if TYPE_CHECKING:
+    from leadboard.metrics.engine import KpiEngine
+
+SCOPE_COLUMNS = {
+    "unit": "unit",
+    "country": "country",
+    "team": "team",
+    "topic": "topic",
+    "campaign": "campaign_id",
+}
+
+
+def target_results(
+    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+) -> list[TargetResult]:
+    groups: dict[tuple[str, ...], list[tuple[dict[str, Any], Period, dict[str, str]]]] = (
+        defaultdict(list)
+    )
+    for row, target_period, scope in _matching(engine, request, period, as_of):
+        groups[tuple(sorted(scope))].append((row, target_period, scope))
+    results = []
+    for dims, targets in groups.items():
+        results += _evaluate(engine, request, dims, targets, as_of)
+    return sorted(results, key=lambda r: (r.metric, r.period, sorted(r.scope.items())))
+
+
+def _matching(
+    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+) -> list[tuple[dict[str, Any], Period, dict[str, str]]]:
+    columns = ", ".join(["period", "metric", "value", *SCOPE_COLUMNS.values()])
+    allowed = request.allowed()
+    out = []
+    for row in engine.store.fetch_arrow(f"SELECT {columns} FROM targets").to_pylist():
+        try:
+            target_period = engine.calendar.parse(row["period"], as_of)
+        except PeriodError:
+            continue  # the import validates periods; nothing else can be here
+        kpi = engine.registry.kpis.get(row["metric"])
+        if kpi is None or kpi.hidden:
+            continue
+        if not (target_period.start < period.end and period.start < target_period.end):
+            continue
+        scope = {d: row[c] for d, c in SCOPE_COLUMNS.items() if row[c] is not None}
+        if all(d in scope and scope[d] in values for d, values in allowed.items()):
+            out.append((row, target_period, scope))
+    return out
+
+
+def _evaluate(
+    engine: KpiEngine,
+    request: KpiRequest,
+    dims: tuple[str, ...],
+    targets: list[tuple[dict[str, Any], Period, dict[str, str]]],
+    as_of: datetime,
+) -> list[TargetResult]:
+    """One daily query for all targets of the same scope dimensions, summed per target."""
+    metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
+    filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
+    daily_request = KpiRequest(request.scope, metrics, (*dims, "day"), filters)
+    span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
+    daily = engine.compute(daily_request, span, as_of)
+    today = datetime(as_of.year, as_of.month, as_of.day)
+    partial = None
+    if any(p.start <= as_of < p.end for _, p, _ in targets) and as_of > today:
+        partial = engine.compute(
+            KpiRequest(request.scope, metrics, dims, filters), Period(today, as_of, "today"), as_of
+        )
+    results = []
+    for row, target_period, scope in targets:
+        key = tuple(scope[d] for d in dims)
+        whole = _sum_cells(daily.cells, key, target_period.start.date(), target_period.end.date())
+        t = min(target_period.end, as_of)
+        to_date = _sum_cells(daily.cells, key, target_period.start.date(), t.date())
+        if partial is not None and target_period.start <= as_of < target_period.end:
+            _add(to_date, partial.cells.get((*key, None), {}))
+        kpi = engine.registry[row["metric"]]
+        results.append(
+            _result(engine, row, target_period, scope, whole, to_date, t, daily.unavailable, kpi)
+        )
+    return results
+
+
+def _sum_cells(
+    cells: dict[tuple[Any, ...], dict[str, Any]], key: tuple[Any, ...], start: date, end: date
+) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for cell_key, cell in cells.items():
+        day = cell_key[-1]
+        if cell_key[:-1] == key and day is not None and start <= day < end:
+            _add(total, cell)
+    return total
+
+
+def _add(total: dict[str, Any], cell: dict[str, Any]) -> None:
+    for name, value in cell.items():
+        if isinstance(value, int | float):
+            total[name] = total.get(name, 0) + value
+
+
+def _result(
+    engine: KpiEngine,
+    row: dict[str, Any],
+    target_period: Period,
+    scope: dict[str, str],
+    whole: dict[str, Any],
+    to_date: dict[str, Any],
+    t: datetime,
+    unavailable: frozenset[str],
+    kpi: Kpi,
+) -> TargetResult:
+    target = float(row["value"])
+    actual = derive(kpi, whole, unavailable)
+    actual_to_date = derive(kpi, to_date, unavailable)
+    length = target_period.end - target_period.start
+    elapsed = min(1.0, max(0.0, (t - target_period.start) / length)) if length else 1.0
+    expected = target * elapsed if kpi.additive else target
+    if t < target_period.start:
+        expected = 0.0
+    return TargetResult(
+        metric=kpi.name,
+        period=target_period.label,
+        scope=scope,
+        target=target,
+        actual=actual,
+        achievement=None if actual is None or target == 0 else actual / target,
+        actual_to_date=actual_to_date,
+        expected_to_date=expected,
+        pace=None if actual_to_date is None or expected == 0 else actual_to_date / expected,
+        elapsed=elapsed,
+    )
