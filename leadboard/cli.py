@@ -287,6 +287,176 @@ def demo(
 
 
 @app.command()
+def kpi(
+    metric: Annotated[
+        list[str], typer.Option(help="Metrics, comma separated or repeated (see `metrics`).")
+    ],
+    by: Annotated[
+        list[str] | None,
+        typer.Option(help="Group by dimensions and at most one grain (day … fiscal_year)."),
+    ] = None,
+    period: Annotated[
+        str, typer.Option(help="2026, 2026-Q3, 2026-07, last-30-days, or from..to (to exclusive).")
+    ] = "this-year",
+    filter: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="dimension=value; repeat for several values (OR)."),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="The clock, ISO 8601 (default: now).")] = None,
+    compare: Annotated[bool, typer.Option(help="Add the previous period and Δ.")] = False,
+    format: Annotated[str, typer.Option(help="json, csv or table.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """Compute KPIs: the same engine and the same JSON as GET /api/v1/kpi."""
+    if format not in ("json", "csv", "table"):
+        _fail("--format: use json, csv or table")
+    params: list[tuple[str, str]] = [("metric", m) for m in metric]
+    params += [("by", b) for b in by or []] + [("filter", f) for f in filter or []]
+    params += [("period", period), ("compare", str(compare).lower())]
+    if as_of:
+        params.append(("as_of", as_of))
+    body = _engine_call("/api/v1/kpi", params, store, lambda e: e.query(_request(params)).to_json())
+    if format == "json":
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    elif format == "csv":
+        from leadboard.metrics.table import table_csv
+
+        sys.stdout.write(table_csv(body))
+    else:
+        _print_kpi_table(body)
+
+
+def _engine_call(path: str, params: list[tuple[str, str]], store: str | None, local: Any) -> Any:
+    """Run a KPI request locally, or through the server that holds the embedded store."""
+    settings = _settings(store)
+    advert = read_advert(StoreUrl(settings.database_url))
+    if advert is not None:
+        from leadboard.client import ServerRefused, get_json
+
+        console.print(f"[dim]via the running server at {advert.url}[/dim]")
+        try:
+            return get_json(advert.url, path, params)
+        except ServerRefused as exc:
+            _fail(str(exc))
+    from leadboard.metrics.engine import KpiEngine
+    from leadboard.metrics.request import RequestError
+
+    with _open(settings) as st:
+        try:
+            return local(KpiEngine(st, settings=settings))
+        except RequestError as exc:
+            _fail(f"--{exc.parameter.replace('_', '-')}: {exc.message}")
+
+
+def _request(params: list[tuple[str, str]]) -> Any:
+    """The KPI request the command line asks for; it runs as the store's administrator."""
+    from leadboard.metrics.request import Scope, parse_request
+
+    values: dict[str, list[str]] = {}
+    for key, value in params:
+        values.setdefault(key, []).append(value)
+    return parse_request(
+        Scope.everything(),
+        values.get("metric"),
+        values.get("by"),
+        values.get("filter"),
+        values.get("period", [""])[0] or None,
+        values.get("as_of", [""])[0] or None,
+        values.get("compare", ["false"])[0] == "true",
+    )
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]Error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _print_kpi_table(body: dict[str, Any]) -> None:
+    table = Table(show_edge=False, title=f"{body['period']['label']} · as of {body['as_of']}")
+    for col in body["columns"]:
+        table.add_column(col["label"], justify="left" if col["unit"] == "dimension" else "right")
+    for row in body["rows"]:
+        table.add_row(
+            *[_cell(row.get(c["name"]), c["unit"], body["currency"]) for c in body["columns"]]
+        )
+    out.print(table)
+    for target in body["targets"]:
+        scope = ", ".join(f"{k}={v}" for k, v in target["scope"].items()) or "global"
+        out.print(
+            f"target {target['metric']} {target['period']} ({scope}): "
+            f"{_cell(target['actual'], 'ratio', '')} of {_cell(target['target'], 'ratio', '')}, "
+            f"achievement {_cell(target['achievement'], 'percent', '')}, "
+            f"pace {_cell(target['pace'], 'ratio', '')}"
+        )
+    for note in body["notes"]:
+        console.print(f"[yellow]Note:[/yellow] {note['message']}")
+
+
+def _cell(value: Any, unit: str, currency: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "dimension":
+        return str(value)
+    if unit == "count":
+        return f"{value:,}"
+    if unit == "percent":
+        return f"{value:.1%}"
+    if unit == "currency":
+        return f"{value:,.2f} {currency}"
+    return f"{value:,.2f}"
+
+
+@app.command()
+def check(
+    store: StoreOpt = None,
+    format: Annotated[str, typer.Option(help="json or table.")] = "table",
+) -> None:
+    """Check data quality: missing FX rates, leads without team, orphans, events out of order…"""
+    from leadboard.metrics.quality import quality_report
+    from leadboard.metrics.request import Scope
+
+    issues = _engine_call(
+        "/api/v1/quality",
+        [],
+        store,
+        lambda e: [i.public() for i in quality_report(e, Scope.everything())],
+    )
+    if format == "json":
+        sys.stdout.write(json.dumps(issues, indent=2) + "\n")
+    elif not issues:
+        out.print("No data-quality problems found.")
+    for issue in issues if format != "json" else []:
+        colour = "red" if issue["level"] == "error" else "yellow"
+        out.print(f"[{colour}]{issue['level']}[/{colour}] {issue['code']}: {issue['message']}")
+        out.print(f"  e.g. {', '.join(issue['records'][:10])}")
+    if any(i["level"] == "error" for i in issues):
+        raise typer.Exit(1)
+
+
+@app.command()
+def metrics(lang: Annotated[str, typer.Option(help="en or de.")] = "en") -> None:
+    """List the KPIs with their definitions (the registry)."""
+    from leadboard.metrics.registry import registry
+
+    for kpi in registry().visible():
+        out.print(f"[bold]{kpi.name}[/bold] ({kpi.unit}): {kpi.label.get(lang, kpi.label['en'])}")
+        out.print(f"  {kpi.description.get(lang, kpi.description['en'])}  [{kpi.formula}]")
+
+
+@app.command()
+def glossary(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write it.")] = Path(
+        "docs/glossary.md"
+    ),
+) -> None:
+    """Write the glossary (docs/glossary.md) from the KPI registry."""
+    from leadboard.metrics.glossary import glossary_markdown
+
+    out_file.write_text(glossary_markdown(), encoding="utf-8")
+    out.print(f"Wrote {out_file}")
+
+
+@app.command()
 def profiles() -> None:
     """List the built-in import profiles."""
     from leadboard.sources.profiles import load_profile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,17 @@ import httpx
 TIMEOUT = httpx.Timeout(10.0, read=3600.0)
 
 
-def get_json(base_url: str, path: str) -> Any:
-    response = httpx.get(base_url + path, timeout=TIMEOUT)
+def get_json(base_url: str, path: str, params: Sequence[tuple[str, str]] = ()) -> Any:
+    response = httpx.get(base_url + path, params=list(params), timeout=TIMEOUT)
+    if response.status_code == 422:
+        detail = response.json().get("detail", [])
+        raise ServerRefused("; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail))
     response.raise_for_status()
     return response.json()
+
+
+class ServerRefused(RuntimeError):
+    """The server answered 422: a bad parameter, explained."""
 
 
 def import_via_server(

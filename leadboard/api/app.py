@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from leadboard import __version__
-from leadboard.api import imports, status
+from leadboard.api import imports, kpi, status
+from leadboard.metrics.engine import KpiEngine
+from leadboard.metrics.request import RequestError
 from leadboard.settings import Settings
 from leadboard.store import Store
 
@@ -35,6 +37,9 @@ def create_app(
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.engine = KpiEngine(store, settings=settings)
+    app.add_exception_handler(RequestError, kpi.request_error)
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(imports.router, prefix="/api/v1")
+    app.include_router(kpi.router, prefix="/api/v1")
     return app

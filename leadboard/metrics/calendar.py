@@ -171,6 +171,23 @@ class Calendar:
                 return f"FY{self.fiscal_year_of(bucket_start)}"
         raise ValueError(f"unknown grain {grain!r}")
 
+    def bucket_period(self, grain: str, label: str) -> Period:
+        """The bucket a label names (`2026-03-05`, `2026-W10`, `2026-03`, `2026-Q1`, `FY2026`)."""
+        try:
+            match grain:
+                case "day":
+                    start = datetime.fromisoformat(label)
+                case "week":
+                    year, week = label.split("-W")
+                    start = datetime.fromisocalendar(int(year), int(week), 1)
+                case "month" | "quarter" | "fiscal_year":
+                    return self.parse(label, datetime.min)
+                case _:
+                    raise ValueError(grain)
+        except (ValueError, PeriodError) as exc:
+            raise PeriodError(f"{label!r} is not a {grain} label") from exc
+        return Period(start, self.bucket_end(grain, start), label)
+
     def bucket_start(self, grain: str, moment: datetime) -> datetime:
         """Python twin of the SQL truncation (used for budget spreading and snapshots)."""
         day = datetime(moment.year, moment.month, moment.day)

@@ -19,7 +19,16 @@ from typing import Any
 import ibis
 
 from leadboard.metrics.calendar import Calendar, Period, PeriodError, naive_utc
-from leadboard.metrics.facts import BUCKET, FACTS, Slice, fact_query
+from leadboard.metrics.facts import (
+    BUCKET,
+    FACTS,
+    HANDOVER_STATE,
+    Slice,
+    compiled,
+    fact_query,
+    handover_state,
+    inline,
+)
 from leadboard.metrics.formulas import base_metrics, derive
 from leadboard.metrics.registry import FACT_METRICS, Registry, registry
 from leadboard.metrics.request import KpiRequest, RequestError
@@ -80,6 +89,7 @@ class KpiEngine:
         self.currency = self.settings.reporting_currency.upper()
         self._cache: OrderedDict[Key, KpiTable] = OrderedDict()
         self._lock = threading.Lock()
+        self._prepared: int | None = None  # data version of the materialized facts
 
     # -- public ----------------------------------------------------------------------------
 
@@ -111,14 +121,18 @@ class KpiEngine:
     def explain(self, request: KpiRequest) -> str:
         """The SQL the engine runs for `request` on the connected store, one query per fact."""
         as_of, period = self.resolve(request)
+        s = self._slice(request, period, as_of)
         parts = []
-        for fact_name, query in self._queries(request, self._slice(request, period, as_of)):
+        for fact_name in self._facts(request):
+            query = fact_query(FACTS[fact_name], s)
             sql = (
-                "-- not available: the fact has no such dimension"
+                "-- not available: this fact has no such dimension"
                 if query is None
-                else (ibis.to_sql(query, dialect=self.store.dialect))
+                else inline(ibis.to_sql(query, dialect=self.store.dialect), s)
             )
             parts.append(f"-- fact: {fact_name}\n{sql};")
+        state = ibis.to_sql(handover_state(), dialect=self.store.dialect)
+        parts.append(f"-- {HANDOVER_STATE} (materialized once per data version)\n{state};")
         return "\n\n".join(parts)
 
     def resolve(self, request: KpiRequest) -> tuple[datetime, Period]:
@@ -132,18 +146,36 @@ class KpiEngine:
         except PeriodError as exc:
             raise RequestError("period", str(exc)) from exc
 
+    def prepare(self) -> None:
+        """Materialize the per-lead handover state for the current data version (once).
+
+        Every handover KPI needs each lead's first handover and first response; computing them
+        from all events per query would dominate the cockpit's time, so the engine keeps them in
+        a temporary table of the store, rebuilt after each import.
+        """
+        version = data_version(self.store)
+        with self._lock:
+            if self._prepared == version:
+                return
+            sql = ibis.to_sql(handover_state(), dialect=self.store.dialect)
+            self.store.execute(f"DROP TABLE IF EXISTS {HANDOVER_STATE}")
+            self.store.execute(f"CREATE TEMPORARY TABLE {HANDOVER_STATE} AS {sql}")
+            self._prepared = version
+
     def compute(self, request: KpiRequest, period: Period, as_of: datetime) -> Computed:
         """Base measures of every fact the request's metrics need, merged per cell."""
+        self.prepare()
         s = self._slice(request, period, as_of)
         cells: Cells = {}
         unavailable: set[str] = set()
         notes = []
-        for fact_name, query in self._queries(request, s):
+        for fact_name in self._facts(request):
             measures = FACT_METRICS[fact_name]
-            if query is None:
+            statement = compiled(FACTS[fact_name], s, self.store.dialect)
+            if statement is None:
                 unavailable.update(measures)
                 continue
-            result = self.store.fetch_arrow(ibis.to_sql(query, dialect=self.store.dialect))
+            result = self.store.fetch_arrow(*statement)
             missing_fx = 0
             for row in result.to_pylist():
                 key = (*tuple(row.get(d) for d in s.by), _as_date(row.get(BUCKET)))
@@ -170,11 +202,10 @@ class KpiEngine:
             calendar=self.calendar,
         )
 
-    def _queries(self, request: KpiRequest, s: Slice) -> list[tuple[str, Any]]:
-        facts = sorted(
+    def _facts(self, request: KpiRequest) -> list[str]:
+        return sorted(
             {self.registry[m].fact or "" for m in base_metrics(self.registry, request.metrics)}
         )
-        return [(name, fact_query(FACTS[name], s)) for name in facts]
 
     def _build(
         self, request: KpiRequest, as_of: datetime, period: Period, version: int

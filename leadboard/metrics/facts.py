@@ -9,9 +9,11 @@ of whichever store is connected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -52,6 +54,8 @@ def canonical_tables() -> dict[str, ir.Table]:
     tables = {}
     for entity in ENTITIES:
         schema = {c.name: _IBIS_TYPES[c.kind] for c in entity.columns}
+        if entity.synthetic_key:
+            schema["row_key"] = "string"
         tables[entity.name] = ibis.table(schema, name=entity.name)
     return tables
 
@@ -72,6 +76,8 @@ class Slice:
     currency: str
     sla_hours: float
     calendar: Calendar
+    prefix: str = ""  # names this slice's parameters apart inside a per-bucket union
+    missing: tuple[str, ...] = ()  # dimensions that must be empty (a drill-through's "none" cell)
 
     @property
     def t(self) -> datetime:
@@ -80,7 +86,96 @@ class Slice:
 
     @property
     def dimensions(self) -> set[str]:
-        return set(self.by) | set(self.allowed)
+        return set(self.by) | set(self.allowed) | set(self.missing)
+
+    # Values that change between requests of the same shape are query parameters, so one
+    # compiled statement serves them all (building and compiling Ibis costs ~40 ms per query).
+
+    def moment(self, name: str) -> ir.TimestampValue:
+        """`start`, `end`, `t` of this slice or the request's `as_of`, as a parameter."""
+        key = name if name == "as_of" else f"{self.prefix}{name}"
+        return _param(key).cast("timestamp")
+
+    def choices(self, dim: str) -> list[ir.Value]:
+        return [_param(f"f:{dim}:{i}") for i in range(len(self.allowed[dim]))]
+
+    def shape(self) -> tuple[Any, ...]:
+        """What the compiled SQL depends on; parameter values aside."""
+        n_buckets = (
+            len(self.calendar.buckets(self.grain, self.start, self.end)) if self.grain else 0
+        )
+        sizes = tuple(sorted((d, len(v)) for d, v in self.allowed.items()))
+        return (
+            self.by,
+            self.grain,
+            sizes,
+            n_buckets,
+            self.currency,
+            self.sla_hours,
+            self.calendar.fiscal_start_month,
+        )
+
+    def parameters(self) -> dict[str, Any]:
+        """Every parameter name → value, including those of per-bucket sub-slices."""
+        values: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "t": self.t,
+            "as_of": self.as_of,
+        }
+        for dim, allowed in self.allowed.items():
+            values.update({f"f:{dim}:{i}": v for i, v in enumerate(sorted(allowed))})
+        for i, (sub, label) in enumerate(self.sub_slices()):
+            values.update(
+                {
+                    f"b{i}:start": sub.start,
+                    f"b{i}:end": sub.end,
+                    f"b{i}:t": sub.t,
+                    f"b{i}:label": label,
+                }
+            )
+        return values
+
+    def sub_slices(self) -> list[tuple[Slice, date]]:
+        """One slice per bucket of the grain (for snapshot and spread facts), with its label."""
+        if self.grain is None:
+            return []
+        out = []
+        for i, (start, end) in enumerate(self.calendar.buckets(self.grain, self.start, self.end)):
+            sub = replace(self, start=start, end=end, grain=None, prefix=f"b{i}:")
+            out.append((sub, self.calendar.bucket_start(self.grain, start).date()))
+        return out
+
+
+_PARAM = re.compile(r"'__lbp_(.+?)__'")
+
+
+def _param(name: str) -> ir.StringValue:
+    return ibis.literal(f"__lbp_{name}__")
+
+
+def inline(sql: str, s: Slice) -> str:
+    """The SQL with the parameter values written in (for people reading `explain`)."""
+    values = s.parameters()
+
+    def literal(match: re.Match[str]) -> str:
+        value = values[match[1]]
+        return (
+            "'"
+            + (value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)).replace(
+                "'", "''"
+            )
+            + "'"
+        )
+
+    return _PARAM.sub(literal, sql)
+
+
+def bind(sql: str, s: Slice) -> tuple[str, list[Any]]:
+    """Replace the named parameters of compiled SQL by `?` and list their values in order."""
+    values = s.parameters()
+    names = _PARAM.findall(sql)
+    return _PARAM.sub("?", sql), [values[n] for n in names]
 
 
 # -- dimensions of each kind of record ---------------------------------------------------------
@@ -157,6 +252,20 @@ def _campaign_values(dims: set[str], base: ir.Table) -> tuple[ir.Table, dict[str
 # -- the building blocks shared by several facts -------------------------------------------------
 
 
+HANDOVER_STATE = "lb_handover_state"
+STATE_SCHEMA = {
+    "lead_id": "string",
+    "handover_at": "timestamp",
+    "response_at": "timestamp",
+    "response": "string",
+}
+
+
+def handover_state_table() -> ir.Table:
+    """The engine's materialized `handover_state()`, rebuilt when the data version changes."""
+    return ibis.table(STATE_SCHEMA, name=HANDOVER_STATE)
+
+
 def handover_state() -> ir.Table:
     """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
     events = T["lead_events"]
@@ -178,11 +287,11 @@ def handover_state() -> ir.Table:
     )
 
 
-def converted_leads(as_of: datetime) -> ir.Table:
+def converted_leads(as_of: ir.TimestampValue) -> ir.Table:
     """Leads with at least one opportunity created by `as_of`."""
     opps = T["opportunities"]
     return (
-        opps.filter(opps.lead_id.notnull() & (opps.created_at <= ibis.literal(as_of)))
+        opps.filter(opps.lead_id.notnull() & (opps.created_at <= as_of))
         .select("lead_id")
         .distinct()
         .mutate(converted=ibis.literal(1))
@@ -225,7 +334,7 @@ class Frame:
 def lead_frame(s: Slice) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
     leads = T["leads"]
-    converted = converted_leads(s.as_of)
+    converted = converted_leads(s.moment("as_of"))
     joined = joined.left_join(converted, leads.lead_id == converted.lead_id)
     return Frame(
         joined,
@@ -241,10 +350,10 @@ def lead_frame(s: Slice) -> Frame:
 
 def handover_frame(s: Slice, anchor: str) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
-    leads, state = T["leads"], handover_state()
+    leads, state = T["leads"], handover_state_table()
     joined = joined.join(state, leads.lead_id == state.lead_id)
     delay = (state.response_at.epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
-    age = (ibis.literal(s.t).epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
+    age = (s.moment("t").epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
     return Frame(
         joined,
         state[anchor] if anchor != "pending" else None,
@@ -292,7 +401,7 @@ def cost_frame(s: Slice) -> Frame:
         joined,
         costs.date.cast("timestamp"),
         dims,
-        {"id": costs.campaign_id, "amount": costs.amount, "value": value},
+        {"id": costs.row_key, "amount": costs.amount, "value": value},
     )
 
 
@@ -462,13 +571,14 @@ def bucket_of(calendar: Calendar, grain: str, at: ir.TimestampValue) -> ir.Value
 def selection(fact: Fact, s: Slice) -> ir.Table:
     """The fact's records in the slice: one row per record with its dimensions and inputs."""
     f = _flatten(fact.frame(s), s)
-    conditions = [f.dims[d].isin(sorted(v)) for d, v in s.allowed.items()]
+    conditions = [f.dims[d].isin(s.choices(d)) for d in s.allowed]
+    conditions += [f.dims[d].isnull() for d in s.missing]
     if f.anchor is not None:
-        conditions += [f.anchor >= ibis.literal(s.start), f.anchor < ibis.literal(s.end)]
+        conditions += [f.anchor >= s.moment("start"), f.anchor < s.moment("end")]
     if fact.filter is not None:
         conditions.append(fact.filter(f, s))
     if fact.name == "pending":
-        t = ibis.literal(s.t)
+        t = s.moment("t")
         state = f.inputs
         conditions += [
             state["handover_at"] <= t,
@@ -478,8 +588,8 @@ def selection(fact: Fact, s: Slice) -> ir.Table:
     if s.grain is not None and f.anchor is not None:
         columns[BUCKET] = bucket_of(s.calendar, s.grain, f.anchor)
     if fact.name == "budget":
-        start = ibis.literal(s.start).epoch_seconds()
-        end = ibis.literal(s.end).epoch_seconds()
+        start = s.moment("start").epoch_seconds()
+        end = s.moment("end").epoch_seconds()
         run_start, run_end = f.inputs["run_start"], f.inputs["run_end"]
         overlap = ibis.least(run_end, end) - ibis.greatest(run_start, start)
         conditions.append(overlap > 0)
@@ -525,10 +635,26 @@ def _per_bucket(fact: Fact, s: Slice) -> ir.Table:
     """Snapshot and spread facts: one sub-slice per bucket, labelled with the bucket's start."""
     assert s.grain is not None
     parts = []
-    for start, end in s.calendar.buckets(s.grain, s.start, s.end):
-        sub = Slice(start, end, s.by, None, s.allowed, s.as_of, s.currency, s.sla_hours, s.calendar)
+    for sub, _ in s.sub_slices():
         query = fact_query(fact, sub)
         assert query is not None
-        bucket = s.calendar.bucket_start(s.grain, start).date()
-        parts.append(query.mutate(**{BUCKET: ibis.literal(bucket)}))
+        parts.append(query.mutate(**{BUCKET: _param(f"{sub.prefix}label").cast("date")}))
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+_COMPILED: dict[tuple[Any, ...], str | None] = {}
+
+
+def compiled(fact: Fact, s: Slice, dialect: str) -> tuple[str, list[Any]] | None:
+    """The fact's SQL for the slice with its parameters; None when the fact does not apply.
+
+    Compiled once per shape (fact, grouping, number of filter values, ...) and dialect.
+    """
+    key = (fact.name, dialect, *s.shape())
+    if key not in _COMPILED:
+        if len(_COMPILED) > 2000:
+            _COMPILED.clear()
+        query = fact_query(fact, s)
+        _COMPILED[key] = None if query is None else ibis.to_sql(query, dialect=dialect)
+    sql = _COMPILED[key]
+    return None if sql is None else bind(sql, s)

@@ -82,14 +82,7 @@ class KpiTable:
         }
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([c.name for c in self.columns])
-        for row in self.rows:
-            writer.writerow(
-                ["" if _clean(row.get(c.name)) is None else row[c.name] for c in self.columns]
-            )
-        return out.getvalue()
+        return table_csv(self.to_json())
 
     def value(self, metric: str, **dims: str | None) -> Any:
         """The value of `metric` in the row with these dimension values (tests, renderers)."""
@@ -104,3 +97,14 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def table_csv(body: dict[str, Any]) -> str:
+    """A KPI result (its JSON form) as CSV: one header row of column names, then the rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    names = [c["name"] for c in body["columns"]]
+    writer.writerow(names)
+    for row in body["rows"]:
+        writer.writerow(["" if row.get(n) is None else row[n] for n in names])
+    return out.getvalue()

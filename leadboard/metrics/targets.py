@@ -75,40 +75,65 @@ def _evaluate(
     targets: list[tuple[dict[str, Any], Period, dict[str, str]]],
     as_of: datetime,
 ) -> list[TargetResult]:
-    """One daily query for all targets of the same scope dimensions, summed per target."""
+    """One monthly query for all targets of the same scope dimensions, summed per target.
+
+    Target periods are whole months (a year, a quarter or a month), so monthly cells add up to
+    each; the month of as_of is cut at as_of by one more query for `actual to date`.
+    """
     metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
     filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
-    daily_request = KpiRequest(request.scope, metrics, (*dims, "day"), filters)
     span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
-    daily = engine.compute(daily_request, span, as_of)
-    today = datetime(as_of.year, as_of.month, as_of.day)
+    monthly = engine.compute(
+        KpiRequest(request.scope, metrics, (*dims, "month"), filters), span, as_of
+    )
+    cells = _by_key(monthly.cells)
+    month_start = datetime(as_of.year, as_of.month, 1)
     partial = None
-    if any(p.start <= as_of < p.end for _, p, _ in targets) and as_of > today:
-        partial = engine.compute(
-            KpiRequest(request.scope, metrics, dims, filters), Period(today, as_of, "today"), as_of
+    if any(p.start <= as_of < p.end for _, p, _ in targets):
+        partial = (
+            engine.compute(
+                KpiRequest(request.scope, metrics, dims, filters),
+                Period(month_start, as_of, "month to date"),
+                as_of,
+            )
+            if as_of > month_start
+            else None
         )
     results = []
     for row, target_period, scope in targets:
         key = tuple(scope[d] for d in dims)
-        whole = _sum_cells(daily.cells, key, target_period.start.date(), target_period.end.date())
+        months = cells.get(key, {})
+        whole = _sum(months, target_period.start.date(), target_period.end.date())
         t = min(target_period.end, as_of)
-        to_date = _sum_cells(daily.cells, key, target_period.start.date(), t.date())
-        if partial is not None and target_period.start <= as_of < target_period.end:
+        running = target_period.start <= as_of < target_period.end
+        to_date = (
+            _sum(months, target_period.start.date(), month_start.date())
+            if running
+            else (_sum(months, target_period.start.date(), t.date()))
+        )
+        if running and partial is not None:
             _add(to_date, partial.cells.get((*key, None), {}))
         kpi = engine.registry[row["metric"]]
         results.append(
-            _result(engine, row, target_period, scope, whole, to_date, t, daily.unavailable, kpi)
+            _result(row, target_period, scope, whole, to_date, t, monthly.unavailable, kpi)
         )
     return results
 
 
-def _sum_cells(
-    cells: dict[tuple[Any, ...], dict[str, Any]], key: tuple[Any, ...], start: date, end: date
-) -> dict[str, Any]:
+def _by_key(
+    cells: dict[tuple[Any, ...], dict[str, Any]],
+) -> dict[tuple[Any, ...], dict[date, dict[str, Any]]]:
+    out: dict[tuple[Any, ...], dict[date, dict[str, Any]]] = defaultdict(dict)
+    for key, cell in cells.items():
+        if key[-1] is not None:
+            out[key[:-1]][key[-1]] = cell
+    return out
+
+
+def _sum(months: dict[date, dict[str, Any]], start: date, end: date) -> dict[str, Any]:
     total: dict[str, Any] = {}
-    for cell_key, cell in cells.items():
-        day = cell_key[-1]
-        if cell_key[:-1] == key and day is not None and start <= day < end:
+    for month, cell in months.items():
+        if start <= month < end:
             _add(total, cell)
     return total
 
@@ -120,7 +145,6 @@ def _add(total: dict[str, Any], cell: dict[str, Any]) -> None:
 
 
 def _result(
-    engine: KpiEngine,
     row: dict[str, Any],
     target_period: Period,
     scope: dict[str, str],

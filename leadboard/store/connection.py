@@ -74,21 +74,21 @@ class Store:
                 self._duck.execute(sql, list(params))
             else:
                 assert self._pg is not None
-                self._pg.execute(_pg_sql(sql), list(params) or None)
+                self._pg.execute(_pg_sql(sql, params), list(params) or None)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             if self._duck is not None:
                 return self._duck.execute(sql, list(params)).fetchall()
             assert self._pg is not None
-            return list(self._pg.execute(_pg_sql(sql), list(params) or None).fetchall())
+            return list(self._pg.execute(_pg_sql(sql, params), list(params) or None).fetchall())
 
     def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._lock:
             if self._duck is not None:
                 return self._duck.sql(sql, params=list(params) or None).to_arrow_table()
             assert self._pg is not None
-            cur = self._pg.execute(_pg_sql(sql), list(params) or None)
+            cur = self._pg.execute(_pg_sql(sql, params), list(params) or None)
             names = [d.name for d in cur.description or []]
             rows = cur.fetchall()
             return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
@@ -205,8 +205,9 @@ def _open_postgres(url: str) -> psycopg.Connection[Any]:
     return con
 
 
-def _pg_sql(sql: str) -> str:
-    return sql.replace("%", "%%").replace("?", "%s")
+def _pg_sql(sql: str, params: Sequence[Any]) -> str:
+    """`?` placeholders → psycopg's `%s`; without parameters psycopg takes the text as it is."""
+    return sql.replace("%", "%%").replace("?", "%s") if params else sql
 
 
 def _pg_type(t: pa.DataType) -> str:
