@@ -113,7 +113,7 @@ def get_records(
         if not sep:
             raise RequestError("cell", f"{item!r} is not dimension=value")
         values[dim.strip()] = value.strip() or None
-    page = records(engine, request, request.metrics[0], values, limit, offset, sort, desc)
+    page = records(engine, request, request.metrics[0], values, limit, offset, sort or None, desc)
     if format == "csv":
         return PlainTextResponse(
             page.to_csv(),

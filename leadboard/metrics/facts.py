@@ -433,7 +433,7 @@ def budget_frame(s: Slice) -> Frame:
 
 
 def _count_if(condition: ir.BooleanValue) -> ir.Value:
-    return condition.cast("int64").sum().fill_null(0)
+    return condition.ifelse(1, 0).sum().fill_null(0)
 
 
 def _fx_missing(f: Frame) -> ir.Value:

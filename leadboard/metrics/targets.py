@@ -1,6 +1,6 @@
 """Target achievement and pace for every target row that matches a request's scope and period.
 
-A target matches when its period overlaps the request's and, for every dimension the request
+A target matches when it is for one of the requested metrics, its period overlaps the request's and, for every dimension the request
 filters on (or its scope restricts), the target names a value that is allowed; a target for a
 wider scope than the user may see is not shown. Its actual is the metric over the target's own
 period and scope. Pace compares the actual up to t = min(end, as_of) with the share of the target
@@ -57,8 +57,7 @@ def _matching(
             target_period = engine.calendar.parse(row["period"], as_of)
         except PeriodError:
             continue  # the import validates periods; nothing else can be here
-        kpi = engine.registry.kpis.get(row["metric"])
-        if kpi is None or kpi.hidden:
+        if row["metric"] not in request.metrics:
             continue
         if not (target_period.start < period.end and period.start < target_period.end):
             continue

@@ -1,0 +1,346 @@
+"""The KPI engine behind the API and the CLI: whole bodies, identical answers, clear 422s."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from leadboard.api.app import create_app
+from leadboard.cli import app as cli
+from leadboard.metrics.engine import KpiEngine
+from leadboard.metrics.request import Scope, parse_request
+from leadboard.settings import Settings
+from leadboard.sources.importer import ImportOptions, import_files
+from leadboard.store import Store
+from tests.canonical import dataset, write_csv, write_dataset
+
+Q1 = {
+    "metric": "leads,campaign_leads,accepted,rejected,acceptance_rate,"
+    "acceptance_delay_median_h,opportunities,opportunity_volume,won_volume,cost,budget_planned",
+    "by": "country",
+    "period": "2026-Q1",
+    "as_of": "2026-04-01T00:00:00Z",
+}
+USD_FEB = 0.92
+
+
+@pytest.fixture
+def loaded(store: Store, tmp_path: Path) -> Store:
+    assert import_files(store, write_dataset(tmp_path, dataset()), ImportOptions()).status == (
+        "committed"
+    )
+    return store
+
+
+def _client(store: Store) -> TestClient:
+    return TestClient(create_app(store, Settings(database_url=store.url.raw)))
+
+
+def test_kpi_by_country_whole_body(loaded: Store) -> None:
+    body = _client(loaded).get("/api/v1/kpi", params=Q1).json()
+    metrics = Q1["metric"].split(",")
+    assert body["request"] == {
+        "metrics": metrics,
+        "by": ["country"],
+        "filters": {},
+        "period": "2026-Q1",
+        "as_of": "2026-04-01T00:00:00Z",
+        "compare": False,
+    }
+    assert body["columns"][:3] == [
+        {"name": "country", "label": "Country", "unit": "dimension"},
+        {"name": "leads", "label": "Leads", "unit": "count"},
+        {"name": "campaign_leads", "label": "Campaign leads", "unit": "count"},
+    ]
+    assert [c["name"] for c in body["columns"]] == ["country", *metrics]
+    assert body["rows"] == [
+        {
+            "country": "DE",
+            "leads": 2,
+            "campaign_leads": 1,
+            "accepted": 1,
+            "rejected": 0,
+            "acceptance_rate": 1.0,
+            "acceptance_delay_median_h": 21.0,  # handed over 01-05 12:00, accepted 01-06 09:00
+            "opportunities": 1,
+            "opportunity_volume": 120000.0,
+            "won_volume": 120000.0,
+            "cost": 1200.0,
+            "budget_planned": 10000.0,
+        },
+        {
+            "country": "US",
+            "leads": 1,
+            "campaign_leads": 1,
+            "accepted": 0,
+            "rejected": 1,
+            "acceptance_rate": 0.0,
+            "acceptance_delay_median_h": 48.0,
+            "opportunities": 1,
+            "opportunity_volume": 50000 * USD_FEB,
+            "won_volume": 0.0,
+            "cost": 5000 * USD_FEB,
+            "budget_planned": 20000.5 * USD_FEB,
+        },
+    ]
+    assert (body["as_of"], body["data_version"], body["currency"]) == (
+        "2026-04-01T00:00:00Z",
+        1,
+        "EUR",
+    )
+    assert body["period"] == {
+        "label": "2026-Q1",
+        "start": "2026-01-01T00:00:00",
+        "end": "2026-04-01T00:00:00",
+    }
+    assert body["notes"] == []
+
+
+def test_targets_with_achievement_and_pace(loaded: Store) -> None:
+    params = {
+        "metric": "leads,opportunity_volume",
+        "period": "2026-Q1",
+        "as_of": "2026-04-01T00:00:00Z",
+    }
+    body = _client(loaded).get("/api/v1/kpi", params=params).json()
+    elapsed = 90 / 365
+    assert body["targets"] == [
+        {
+            "metric": "leads",
+            "period": "2026",
+            "scope": {},
+            "target": 1000.0,
+            "actual": 3,
+            "achievement": 3 / 1000,
+            "actual_to_date": 3,
+            "expected_to_date": 1000 * elapsed,
+            "pace": 3 / (1000 * elapsed),
+            "elapsed": elapsed,
+        },
+        {
+            "metric": "opportunity_volume",
+            "period": "2026-Q1",
+            "scope": {"unit": "Cloud"},
+            "target": 250000.0,
+            "actual": 120000.0,
+            "achievement": 0.48,
+            "actual_to_date": 120000.0,
+            "expected_to_date": 250000.0,
+            "pace": 0.48,
+            "elapsed": 1.0,
+        },
+    ]
+    # A filter the global target does not carry hides it; the unit target stays.
+    filtered = _client(loaded).get("/api/v1/kpi", params={**params, "filter": "unit=Cloud"})
+    assert [t["period"] for t in filtered.json()["targets"]] == ["2026-Q1"]
+    # Only targets of the requested metrics are evaluated.
+    only_leads = _client(loaded).get("/api/v1/kpi", params={**params, "metric": "leads"})
+    assert [t["metric"] for t in only_leads.json()["targets"]] == ["leads"]
+
+
+def test_cli_and_api_return_the_same_json(loaded: Store) -> None:
+    api = _client(loaded).get("/api/v1/kpi", params={**Q1, "compare": "true"}).json()
+    args = ["kpi", "--metric", Q1["metric"], "--by", "country", "--period", "2026-Q1"]
+    args += ["--as-of", Q1["as_of"], "--compare", "--format", "json", "--store", loaded.url.raw]
+    loaded.close()  # the CLI opens the store itself, as a user's shell would
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == api
+
+
+def test_compare_adds_previous_period_and_delta(loaded: Store) -> None:
+    params = {
+        "metric": "leads,cost",
+        "period": "2026-02",
+        "as_of": "2026-04-01T00:00:00Z",
+        "compare": "true",
+    }
+    body = _client(loaded).get("/api/v1/kpi", params=params).json()
+    assert body["rows"] == [
+        {
+            "leads": 2,
+            "cost": 5000 * USD_FEB,
+            "leads_previous": 1,
+            "leads_delta": 1,
+            "cost_previous": 1200.0,
+            "cost_delta": 5000 * USD_FEB - 1200.0,
+        }
+    ]
+
+
+def test_grain_labels_and_empty_buckets(loaded: Store) -> None:
+    params = {
+        "metric": "leads,opportunities",
+        "by": "month",
+        "period": "2026-Q1",
+        "as_of": "2026-04-01T00:00:00Z",
+    }
+    rows = _client(loaded).get("/api/v1/kpi", params=params).json()["rows"]
+    assert rows == [
+        {"month": "2026-01", "leads": 1, "opportunities": 1},
+        {"month": "2026-02", "leads": 2, "opportunities": 1},
+        {"month": "2026-03", "leads": 0, "opportunities": 0},
+    ]
+    weeks = (
+        _client(loaded)
+        .get("/api/v1/kpi", params={**params, "metric": "leads", "by": "week", "period": "2026-02"})
+        .json()["rows"]
+    )
+    # 2026-02-01 is a Sunday: week 5 holds one day of February
+    assert weeks[:2] == [{"week": "2026-W05", "leads": 0}, {"week": "2026-W06", "leads": 2}]
+
+
+def test_missing_fx_rate_is_reported_never_1(loaded: Store, tmp_path: Path) -> None:
+    data = dataset()
+    data["opportunities"][1]["created_at"] = "2026-03-20T10:00:00Z"  # no USD rate for March
+    import_files(
+        loaded, [write_csv(tmp_path, "opportunities", data["opportunities"])], ImportOptions()
+    )
+    body = (
+        _client(loaded)
+        .get(
+            "/api/v1/kpi",
+            params={
+                "metric": "opportunity_volume",
+                "period": "2026-Q1",
+                "as_of": "2026-04-01T00:00:00Z",
+            },
+        )
+        .json()
+    )
+    assert body["rows"] == [{"opportunity_volume": 120000.0}]
+    assert body["notes"] == [
+        {
+            "code": "missing_fx_rate",
+            "message": "1 opportunities have no FX rate to EUR for their currency and month; "
+            "their amounts are left out of opportunity_volume, marketing_opportunity_volume. "
+            "Import the rates (fx_rates).",
+            "count": 1,
+            "metrics": ["opportunity_volume", "marketing_opportunity_volume"],
+        }
+    ]
+    quality = _client(loaded).get("/api/v1/quality").json()
+    assert quality[0] == {
+        "code": "missing_fx_rate",
+        "level": "error",
+        "entity": "opportunities",
+        "message": "1 opportunities have no FX rate for their currency and creation month: "
+        "left out of opportunity volumes",
+        "count": 1,
+        "records": ["O2"],
+    }
+
+
+def test_bad_parameters_are_422_naming_the_parameter(loaded: Store) -> None:
+    client = _client(loaded)
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"metric": "leadz"}, "metric", "unknown metric 'leadz'; allowed: leads, "),
+        ({"metric": "leads", "by": "planet"}, "by", "unknown dimension 'planet'; allowed: "),
+        ({"metric": "leads", "by": "month,week"}, "by", "at most one time grain"),
+        ({"metric": "leads", "period": "2026-Q5"}, "period", "cannot read the period '2026-Q5'"),
+        ({"metric": "leads", "filter": "country"}, "filter", "'country' is not dimension=value"),
+        ({"metric": "leads", "as_of": "yesterday"}, "as_of", "cannot read 'yesterday'"),
+    ]
+    for params, parameter, message in cases:
+        response = client.get("/api/v1/kpi", params=params)
+        assert response.status_code == 422, params
+        (detail,) = response.json()["detail"]
+        assert detail["loc"] == ["query", parameter]
+        assert detail["msg"].startswith(message), detail["msg"]
+    assert client.get("/api/v1/dimensions/planet/values").status_code == 422
+
+
+def test_records_behind_a_number(loaded: Store) -> None:
+    client = _client(loaded)
+    params = {
+        "metric": "leads",
+        "by": "country",
+        "period": "2026-Q1",
+        "cell": "country=DE",
+        "as_of": "2026-04-01T00:00:00Z",
+        "sort": "created_at",
+        "desc": "true",
+    }
+    body = client.get("/api/v1/records", params=params).json()
+    assert (body["total"], [r["lead_id"] for r in body["rows"]]) == (2, ["L3", "L1"])
+    assert body["columns"][:3] == ["lead_id", "created_at", "campaign_id"]
+    rejected = client.get(
+        "/api/v1/records",
+        params={**params, "metric": "rejected", "cell": "country=US", "sort": None},
+    ).json()
+    assert [(r["lead_id"], r["response"], r["delay_h"]) for r in rejected["rows"]] == [
+        ("L2", "rejected", 48.0)
+    ]
+    no_campaign = client.get(
+        "/api/v1/records",
+        params={"metric": "leads", "by": "campaign", "cell": "campaign=", "period": "2026"},
+    ).json()
+    assert [r["lead_id"] for r in no_campaign["rows"]] == ["L3"]
+    csv_text = client.get("/api/v1/records", params={**params, "format": "csv"}).text
+    assert csv_text.splitlines()[0].startswith("lead_id,created_at,campaign_id")
+    assert len(csv_text.splitlines()) == 3
+    bad = client.get("/api/v1/records", params={**params, "sort": "colour"})
+    assert bad.status_code == 422
+
+
+def test_registry_dimensions_and_explain(loaded: Store) -> None:
+    client = _client(loaded)
+    metrics = client.get("/api/v1/metrics").json()
+    assert metrics[0] == {
+        "name": "leads",
+        "label": {"en": "Leads", "de": "Leads"},
+        "description": {
+            "en": "Number of leads created in the period.",
+            "de": "Anzahl der im Zeitraum erzeugten Leads.",
+        },
+        "formula": "count(leads)",
+        "anchor": "lead.created_at",
+        "unit": "count",
+        "higher_is_better": True,
+    }
+    assert "converted_leads" not in {m["name"] for m in metrics}  # a hidden building block
+    assert client.get("/api/v1/dimensions/country/values").json() == ["DE", "US"]
+    assert client.get("/api/v1/dimensions/channel/values").json() == ["Event", "Webinar", "Website"]
+    sql = client.get("/api/v1/kpi/explain", params={"metric": "leads", "filter": "country=DE"})
+    assert "-- fact: lead" in sql.text
+    assert "IN ('DE')" in sql.text
+
+
+def test_scope_applies_to_every_number(loaded: Store) -> None:
+    clock = lambda: datetime(2026, 4, 1, tzinfo=UTC)  # noqa: E731
+    engine = KpiEngine(loaded, clock)
+    request = parse_request(
+        Scope.of(country=["DE"]),
+        ["leads", "opportunity_volume", "cost"],
+        ["country"],
+        [],
+        "2026-Q1",
+    )
+    table = engine.query(request)
+    assert table.rows == (
+        {"country": "DE", "leads": 2, "opportunity_volume": 120000.0, "cost": 1200.0},
+    )
+    # asking for another country inside a DE scope gives nothing, not the other country
+    other = parse_request(Scope.of(country=["DE"]), ["leads"], [], ["country=US"], "2026-Q1")
+    assert engine.query(other).rows == ({"leads": 0},)
+    # the global target is wider than the scope: not shown
+    assert engine.query(request).targets == ()
+
+
+def test_results_are_cached_until_the_data_changes(loaded: Store, tmp_path: Path) -> None:
+    engine = KpiEngine(loaded, lambda: datetime(2026, 4, 1, tzinfo=UTC))
+    request = parse_request(Scope.everything(), ["leads"], [], [], "2026")
+    first = engine.query(request)
+    assert engine.query(request) is first
+    data = dataset()
+    data["leads"].append({"lead_id": "L4", "created_at": "2026-03-01T00:00:00Z"})
+    import_files(loaded, [write_csv(tmp_path, "leads", data["leads"])], ImportOptions())
+    second = engine.query(request)
+    assert (first.rows[0]["leads"], second.rows[0]["leads"]) == (3, 4)
+    assert second.data_version == first.data_version + 1
