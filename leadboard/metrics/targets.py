@@ -3,9 +3,9 @@
 A target matches when it is for one of the requested metrics, its period overlaps the request's
 and, for every dimension the request filters on (or its scope restricts), the target names a
 value that is allowed; a target for a wider scope than the user may see is not shown. Its actual
-is the metric over the target's own period and scope. Pace compares the actual up to t = min(end, as_of) with the share of the target
-due by t: target × elapsed share for additive metrics (counts, amounts), the target itself for
-ratios.
+is the metric over the target's own period and scope. Pace compares the actual up to
+t = min(end, as_of) with the share of the target due by t: target × elapsed share for additive
+metrics (counts, amounts), the target itself for ratios.
 """
 
 from __future__ import annotations
