@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,11 +22,10 @@ from leadboard.metrics.calendar import Calendar, Period, PeriodError, naive_utc
 from leadboard.metrics.facts import (
     BUCKET,
     FACTS,
-    HANDOVER_STATE,
+    PREPARED,
     Slice,
     compiled,
     fact_query,
-    handover_state,
     inline,
 )
 from leadboard.metrics.formulas import base_metrics, derive
@@ -90,6 +89,7 @@ class KpiEngine:
         self._cache: OrderedDict[Key, KpiTable] = OrderedDict()
         self._lock = threading.Lock()
         self._prepared: int | None = None  # data version of the materialized facts
+        self._computed: OrderedDict[Key, Computed] = OrderedDict()
 
     # -- public ----------------------------------------------------------------------------
 
@@ -131,8 +131,9 @@ class KpiEngine:
                 else inline(ibis.to_sql(query, dialect=self.store.dialect), s)
             )
             parts.append(f"-- fact: {fact_name}\n{sql};")
-        state = ibis.to_sql(handover_state(), dialect=self.store.dialect)
-        parts.append(f"-- {HANDOVER_STATE} (materialized once per data version)\n{state};")
+        for name, build in PREPARED:
+            sql = ibis.to_sql(build(), dialect=self.store.dialect)
+            parts.append(f"-- {name}: materialized once per data version\n{sql};")
         return "\n\n".join(parts)
 
     def resolve(self, request: KpiRequest) -> tuple[datetime, Period]:
@@ -146,32 +147,66 @@ class KpiEngine:
         except PeriodError as exc:
             raise RequestError("period", str(exc)) from exc
 
-    def prepare(self) -> None:
-        """Materialize the per-lead handover state for the current data version (once).
+    def prepare(self) -> int:
+        """Materialize the prepared facts for the current data version (once).
 
-        Every handover KPI needs each lead's first handover and first response; computing them
-        from all events per query would dominate the cockpit's time, so the engine keeps them in
-        a temporary table of the store, rebuilt after each import.
+        Lead KPIs need each lead's first handover, first response, channel and first
+        opportunity; opportunity KPIs need their lead's campaign. Joining events, leads and
+        opportunities in every query would dominate the cockpit's time, so the engine keeps them
+        in temporary tables of the store (`facts.PREPARED`), rebuilt after each import.
         """
         version = data_version(self.store)
         with self._lock:
             if self._prepared == version:
-                return
-            sql = ibis.to_sql(handover_state(), dialect=self.store.dialect)
-            self.store.execute(f"DROP TABLE IF EXISTS {HANDOVER_STATE}")
-            self.store.execute(f"CREATE TEMPORARY TABLE {HANDOVER_STATE} AS {sql}")
+                return version
+            for name, build in PREPARED:
+                sql = ibis.to_sql(build(), dialect=self.store.dialect)
+                self.store.execute(f"DROP TABLE IF EXISTS {name}")
+                self.store.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}")
             self._prepared = version
+            self._computed.clear()
+        return version
 
-    def compute(self, request: KpiRequest, period: Period, as_of: datetime) -> Computed:
-        """Base measures of every fact the request's metrics need, merged per cell."""
-        self.prepare()
+    def compute(
+        self, request: KpiRequest, period: Period, as_of: datetime, version: int | None = None
+    ) -> Computed:
+        """Base measures of every fact the request's metrics need, merged per cell (cached).
+
+        `version` is the data version the caller has just prepared (saves asking again).
+        """
+        if version is None or version != self._prepared:
+            version = self.prepare()
+        key = (
+            request.metrics,
+            request.by,
+            request.filters,
+            request.scope.key(),
+            period.start,
+            period.end,
+            as_of,
+            version,
+        )
+        with self._lock:
+            if key in self._computed:
+                self._computed.move_to_end(key)
+                return self._computed[key]
+        computed = self._compute(request, period, as_of)
+        with self._lock:
+            self._computed[key] = computed
+            while len(self._computed) > _CACHE_SIZE:
+                self._computed.popitem(last=False)
+        return computed
+
+    def _compute(self, request: KpiRequest, period: Period, as_of: datetime) -> Computed:
         s = self._slice(request, period, as_of)
+        needed = base_metrics(self.registry, request.metrics)
         cells: Cells = {}
         unavailable: set[str] = set()
         notes = []
         for fact_name in self._facts(request):
             measures = FACT_METRICS[fact_name]
-            statement = compiled(FACTS[fact_name], s, self.store.dialect)
+            wanted = frozenset(m for m in needed if m in measures)
+            statement = compiled(FACTS[fact_name], replace(s, measures=wanted), self.store.dialect)
             if statement is None:
                 unavailable.update(measures)
                 continue
@@ -210,13 +245,13 @@ class KpiEngine:
     def _build(
         self, request: KpiRequest, as_of: datetime, period: Period, version: int
     ) -> KpiTable:
-        current = self.compute(request, period, as_of)
+        current = self.compute(request, period, as_of, version)
         rows = self._rows(request, period, current)
         columns = self._columns(request)
         notes = list(current.notes)
         if request.compare:
             previous_period = self.calendar.previous(period)
-            previous = self.compute(request, previous_period, as_of)
+            previous = self.compute(request, previous_period, as_of, version)
             rows = self._with_previous(request, period, previous_period, rows, previous)
             columns = self._compare_columns(request, columns)
             notes += [_previous_note(n) for n in previous.notes]
@@ -232,7 +267,7 @@ class KpiEngine:
                 "end": period.end.isoformat(),
             },
             currency=self.currency,
-            targets=tuple(target_results(self, request, period, as_of)),
+            targets=tuple(target_results(self, request, period, as_of, version)),
             notes=tuple(notes),
         )
 

@@ -78,6 +78,10 @@ class Slice:
     calendar: Calendar
     prefix: str = ""  # names this slice's parameters apart inside a per-bucket union
     missing: tuple[str, ...] = ()  # dimensions that must be empty (a drill-through's "none" cell)
+    measures: frozenset[str] = frozenset()  # the base KPIs wanted; empty: all of the fact's
+
+    def needs(self, *names: str) -> bool:
+        return not self.measures or any(n in self.measures for n in names)
 
     @property
     def t(self) -> datetime:
@@ -109,10 +113,12 @@ class Slice:
             self.by,
             self.grain,
             sizes,
+            self.missing,
             n_buckets,
             self.currency,
             self.sla_hours,
             self.calendar.fiscal_start_month,
+            tuple(sorted(self.measures)),
         )
 
     def parameters(self) -> dict[str, Any]:
@@ -155,18 +161,13 @@ def _param(name: str) -> ir.StringValue:
 
 
 def inline(sql: str, s: Slice) -> str:
-    """The SQL with the parameter values written in (for people reading `explain`)."""
+    """The SQL with the values written in as quoted literals (for people reading `explain`)."""
     values = s.parameters()
 
     def literal(match: re.Match[str]) -> str:
         value = values[match[1]]
-        return (
-            "'"
-            + (value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)).replace(
-                "'", "''"
-            )
-            + "'"
-        )
+        text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+        return "'" + text.replace("'", "''") + "'"
 
     return _PARAM.sub(literal, sql)
 
@@ -182,17 +183,15 @@ def bind(sql: str, s: Slice) -> tuple[str, list[Any]]:
 
 
 def _lead_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
-    leads, campaigns, accounts, regions = T["leads"], T["campaigns"], T["accounts"], T["regions"]
+    leads, accounts, regions = prepared_leads(), T["accounts"], T["regions"]
     joined = leads
-    if "channel" in dims:
-        joined = joined.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
     if dims & {"industry", "segment"}:
         joined = joined.left_join(accounts, leads.account_id == accounts.account_id)
     if "region" in dims:
         joined = joined.left_join(regions, leads.country == regions.country)
     values: dict[str, ir.Value] = {
         "campaign": leads.campaign_id,
-        "channel": ibis.coalesce(campaigns.channel, leads.source),
+        "channel": leads.channel,
         "topic": leads.topic,
         "unit": leads.unit,
         "country": leads.country,
@@ -207,18 +206,15 @@ def _lead_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
 
 
 def _opportunity_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
-    opps, leads, campaigns = T["opportunities"], T["leads"], T["campaigns"]
-    accounts, regions = T["accounts"], T["regions"]
-    joined = opps.left_join(leads, opps.lead_id == leads.lead_id)
-    if "channel" in dims:
-        joined = joined.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
+    opps, accounts, regions = prepared_opportunities(), T["accounts"], T["regions"]
+    joined = opps
     if dims & {"industry", "segment"}:
         joined = joined.left_join(accounts, opps.account_id == accounts.account_id)
     if "region" in dims:
         joined = joined.left_join(regions, opps.country == regions.country)
     values: dict[str, ir.Value] = {
-        "campaign": leads.campaign_id,
-        "channel": ibis.coalesce(campaigns.channel, leads.source),
+        "campaign": opps.lead_campaign_id,
+        "channel": opps.lead_channel,
         "topic": opps.topic,
         "unit": opps.unit,
         "country": opps.country,
@@ -266,6 +262,68 @@ def handover_state_table() -> ir.Table:
     return ibis.table(STATE_SCHEMA, name=HANDOVER_STATE)
 
 
+# Each lead with what every lead KPI needs from other tables, and each opportunity with its
+# lead's campaign and channel: materialized once per data version (see KpiEngine.prepare), so a
+# KPI query scans one table instead of joining events, leads and opportunities every time.
+PREPARED_LEADS = "lb_leads"
+PREPARED_OPPORTUNITIES = "lb_opportunities"
+_LEAD_EXTRA = {
+    "channel": "string",
+    "handover_at": "timestamp",
+    "response_at": "timestamp",
+    "response": "string",
+    "first_opportunity_at": "timestamp",
+}
+_OPPORTUNITY_EXTRA = {"lead_campaign_id": "string", "lead_channel": "string"}
+
+
+def prepared_leads() -> ir.Table:
+    return ibis.table({**T["leads"].schema(), **_LEAD_EXTRA}, name=PREPARED_LEADS)
+
+
+def prepared_opportunities() -> ir.Table:
+    return ibis.table(
+        {**T["opportunities"].schema(), **_OPPORTUNITY_EXTRA}, name=PREPARED_OPPORTUNITIES
+    )
+
+
+def lead_facts() -> ir.Table:
+    """What `prepared_leads()` holds: leads with channel, handover state, first opportunity."""
+    leads, campaigns, opps = T["leads"], T["campaigns"], T["opportunities"]
+    state = handover_state_table()
+    first = (
+        opps.filter(opps.lead_id.notnull())
+        .group_by("lead_id")
+        .aggregate(first_opportunity_at=opps.created_at.min())
+    )
+    joined = (
+        leads.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
+        .left_join(state, leads.lead_id == state.lead_id)
+        .left_join(first, leads.lead_id == first.lead_id)
+    )
+    return joined.select(
+        *[leads[c] for c in T["leads"].columns],
+        channel=ibis.coalesce(campaigns.channel, leads.source),
+        handover_at=state.handover_at,
+        response_at=state.response_at,
+        response=state.response,
+        first_opportunity_at=first.first_opportunity_at,
+    )
+
+
+def opportunity_facts() -> ir.Table:
+    """What `prepared_opportunities()` holds: opportunities with their lead's campaign/channel."""
+    opps, leads, campaigns = T["opportunities"], T["leads"], T["campaigns"]
+    joined = opps.left_join(leads, opps.lead_id == leads.lead_id).left_join(
+        campaigns, leads.campaign_id == campaigns.campaign_id
+    )
+    return joined.select(
+        *[opps[c] for c in T["opportunities"].columns],
+        lead_campaign_id=leads.campaign_id,
+        lead_channel=ibis.coalesce(campaigns.channel, leads.source),
+    )
+
+
 def handover_state() -> ir.Table:
     """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
     events = T["lead_events"]
@@ -287,15 +345,11 @@ def handover_state() -> ir.Table:
     )
 
 
-def converted_leads(as_of: ir.TimestampValue) -> ir.Table:
-    """Leads with at least one opportunity created by `as_of`."""
-    opps = T["opportunities"]
-    return (
-        opps.filter(opps.lead_id.notnull() & (opps.created_at <= as_of))
-        .select("lead_id")
-        .distinct()
-        .mutate(converted=ibis.literal(1))
-    )
+PREPARED = (
+    (HANDOVER_STATE, handover_state),
+    (PREPARED_LEADS, lead_facts),
+    (PREPARED_OPPORTUNITIES, opportunity_facts),
+)
 
 
 def _to_reporting(
@@ -333,25 +387,20 @@ class Frame:
 
 def lead_frame(s: Slice) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
-    leads = T["leads"]
-    converted = converted_leads(s.moment("as_of"))
-    joined = joined.left_join(converted, leads.lead_id == converted.lead_id)
+    leads = prepared_leads()
+    first = leads.first_opportunity_at
+    converted = (first.notnull() & (first <= s.moment("as_of"))).ifelse(1, 0)
     return Frame(
         joined,
         leads.created_at,
         dims,
-        {
-            "id": leads.lead_id,
-            "campaign_id": leads.campaign_id,
-            "converted": converted.converted.fill_null(0),
-        },
+        {"id": leads.lead_id, "campaign_id": leads.campaign_id, "converted": converted},
     )
 
 
 def handover_frame(s: Slice, anchor: str) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
-    leads, state = T["leads"], handover_state_table()
-    joined = joined.join(state, leads.lead_id == state.lead_id)
+    state = prepared_leads()
     delay = (state.response_at.epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
     age = (s.moment("t").epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
     return Frame(
@@ -359,7 +408,7 @@ def handover_frame(s: Slice, anchor: str) -> Frame:
         state[anchor] if anchor != "pending" else None,
         dims,
         {
-            "id": leads.lead_id,
+            "id": state.lead_id,
             "handover_at": state.handover_at,
             "response_at": state.response_at,
             "response": state.response,
@@ -369,20 +418,25 @@ def handover_frame(s: Slice, anchor: str) -> Frame:
     )
 
 
+_VOLUMES = ("opportunity_volume", "marketing_opportunity_volume", "won_volume")
+
+
 def opportunity_frame(s: Slice, anchor: str) -> Frame:
     joined, dims = _opportunity_frame(s.dimensions)
-    opps, leads = T["opportunities"], T["leads"]
+    opps = prepared_opportunities()
     at = opps[anchor]
-    joined, value = _to_reporting(
-        joined, opps.amount, opps.currency, at.truncate("M").date(), s.currency
-    )
+    value: ir.Value = ibis.null("float64")
+    if s.needs(*_VOLUMES):
+        joined, value = _to_reporting(
+            joined, opps.amount, opps.currency, at.truncate("M").date(), s.currency
+        )
     return Frame(
         joined,
         at,
         dims,
         {
             "id": opps.opportunity_id,
-            "marketing": leads.campaign_id.notnull(),
+            "marketing": opps.lead_campaign_id.notnull(),
             "status": opps.status,
             "amount": opps.amount,
             "value": value,
@@ -521,6 +575,10 @@ def _closed_filter(f: Frame, s: Slice) -> ir.BooleanValue:
     return f.inputs["status"].isin(("won", "lost"))
 
 
+def _handed_over(f: Frame, s: Slice) -> ir.BooleanValue:
+    return f.inputs["handover_at"].notnull()
+
+
 def _response_filter(f: Frame, s: Slice) -> ir.BooleanValue:
     return f.inputs["response_at"].notnull()
 
@@ -528,7 +586,11 @@ def _response_filter(f: Frame, s: Slice) -> ir.BooleanValue:
 FACTS: dict[str, Fact] = {
     "lead": Fact("lead", lead_frame, _lead_measures, _LEAD_DIMS),
     "handover": Fact(
-        "handover", lambda s: handover_frame(s, "handover_at"), _handover_measures, _LEAD_DIMS
+        "handover",
+        lambda s: handover_frame(s, "handover_at"),
+        _handover_measures,
+        _LEAD_DIMS,
+        _handed_over,
     ),
     "response": Fact(
         "response",
@@ -538,7 +600,11 @@ FACTS: dict[str, Fact] = {
         _response_filter,
     ),
     "pending": Fact(
-        "pending", lambda s: handover_frame(s, "pending"), _pending_measures, _LEAD_DIMS
+        "pending",
+        lambda s: handover_frame(s, "pending"),
+        _pending_measures,
+        _LEAD_DIMS,
+        _handed_over,
     ),
     "opportunity": Fact(
         "opportunity",
@@ -625,7 +691,11 @@ def fact_query(fact: Fact, s: Slice) -> ir.Table | None:
         inputs["share"] = rows["_share"]
     frame = Frame(rows, None, {}, inputs)
     keys = [c for c in rows.columns if c in s.by or c == BUCKET]
-    measures = fact.measures(frame, s)
+    measures = {
+        name: value
+        for name, value in fact.measures(frame, s).items()
+        if s.needs(name) or (name == "_fx_missing" and s.needs(*_VOLUMES, "cost", "budget_planned"))
+    }
     if keys:
         return rows.group_by(keys).aggregate(**measures)
     return rows.aggregate(**measures)

@@ -33,7 +33,7 @@ SCOPE_COLUMNS = {
 
 
 def target_results(
-    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime, version: int
 ) -> list[TargetResult]:
     groups: dict[tuple[str, ...], list[tuple[dict[str, Any], Period, dict[str, str]]]] = (
         defaultdict(list)
@@ -42,7 +42,7 @@ def target_results(
         groups[tuple(sorted(scope))].append((row, target_period, scope))
     results = []
     for dims, targets in groups.items():
-        results += _evaluate(engine, request, dims, targets, as_of)
+        results += _evaluate(engine, request, dims, targets, as_of, version)
     return sorted(results, key=lambda r: (r.metric, r.period, sorted(r.scope.items())))
 
 
@@ -73,6 +73,7 @@ def _evaluate(
     dims: tuple[str, ...],
     targets: list[tuple[dict[str, Any], Period, dict[str, str]]],
     as_of: datetime,
+    version: int,
 ) -> list[TargetResult]:
     """One monthly query for all targets of the same scope dimensions, summed per target.
 
@@ -83,7 +84,7 @@ def _evaluate(
     filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
     span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
     monthly = engine.compute(
-        KpiRequest(request.scope, metrics, (*dims, "month"), filters), span, as_of
+        KpiRequest(request.scope, metrics, (*dims, "month"), filters), span, as_of, version
     )
     cells = _by_key(monthly.cells)
     month_start = datetime(as_of.year, as_of.month, 1)
@@ -94,6 +95,7 @@ def _evaluate(
                 KpiRequest(request.scope, metrics, dims, filters),
                 Period(month_start, as_of, "month to date"),
                 as_of,
+                version,
             )
             if as_of > month_start
             else None
