@@ -205,16 +205,14 @@ def _lead_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
     return joined, values
 
 
-def _opportunity_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
-    opps, accounts, regions = prepared_opportunities(), T["accounts"], T["regions"]
+def _opportunity_frame(opps: ir.Table, dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
+    accounts, regions = T["accounts"], T["regions"]
     joined = opps
     if dims & {"industry", "segment"}:
         joined = joined.left_join(accounts, opps.account_id == accounts.account_id)
     if "region" in dims:
         joined = joined.left_join(regions, opps.country == regions.country)
     values: dict[str, ir.Value] = {
-        "campaign": opps.lead_campaign_id,
-        "channel": opps.lead_channel,
         "topic": opps.topic,
         "unit": opps.unit,
         "country": opps.country,
@@ -225,6 +223,8 @@ def _opportunity_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
         "industry": accounts.industry,
         "segment": accounts.segment,
     }
+    if "lead_campaign_id" in opps.columns:  # the prepared copy knows the lead's campaign
+        values.update(campaign=opps.lead_campaign_id, channel=opps.lead_channel)
     return joined, values
 
 
@@ -421,9 +421,15 @@ def handover_frame(s: Slice, anchor: str) -> Frame:
 _VOLUMES = ("opportunity_volume", "marketing_opportunity_volume", "won_volume")
 
 
+_MARKETING = ("marketing_opportunities", "marketing_opportunity_volume")
+
+
 def opportunity_frame(s: Slice, anchor: str) -> Frame:
-    joined, dims = _opportunity_frame(s.dimensions)
-    opps = prepared_opportunities()
+    # The store's own table scans faster than the prepared copy; that copy is only needed for
+    # the lead's campaign and channel.
+    with_lead = s.needs(*_MARKETING) or bool(s.dimensions & {"campaign", "channel"})
+    opps = prepared_opportunities() if with_lead else T["opportunities"]
+    joined, dims = _opportunity_frame(opps, s.dimensions)
     at = opps[anchor]
     value: ir.Value = ibis.null("float64")
     if s.needs(*_VOLUMES):
@@ -436,7 +442,7 @@ def opportunity_frame(s: Slice, anchor: str) -> Frame:
         dims,
         {
             "id": opps.opportunity_id,
-            "marketing": opps.lead_campaign_id.notnull(),
+            "marketing": opps.lead_campaign_id.notnull() if with_lead else ibis.literal(False),
             "status": opps.status,
             "amount": opps.amount,
             "value": value,
