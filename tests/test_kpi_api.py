@@ -344,3 +344,21 @@ def test_results_are_cached_until_the_data_changes(loaded: Store, tmp_path: Path
     second = engine.query(request)
     assert (first.rows[0]["leads"], second.rows[0]["leads"]) == (3, 4)
     assert second.data_version == first.data_version + 1
+
+
+def test_check_lists_quality_problems_with_records(loaded: Store, tmp_path: Path) -> None:
+    data = dataset()
+    data["leads"].append({"lead_id": "L9", "created_at": "2026-03-01T00:00:00Z", "country": "XK"})
+    data["campaigns"][1]["budget_planned"] = ""
+    paths = [write_csv(tmp_path, n, data[n]) for n in ("leads", "campaigns")]
+    assert import_files(loaded, paths, ImportOptions()).status == "committed"
+    body = _client(loaded).get("/api/v1/quality").json()
+    assert [(i["code"], i["level"], i["count"], i["records"]) for i in body] == [
+        ("lead_without_team", "warning", 1, ["L9"]),
+        ("country_without_region", "warning", 1, ["XK"]),
+        ("campaign_without_budget", "warning", 1, ["C2"]),
+    ]
+    loaded.close()
+    result = CliRunner().invoke(cli, ["check", "--store", loaded.url.raw])
+    assert result.exit_code == 0, result.output  # warnings only: no KPI is wrong
+    assert "warning lead_without_team: 1 leads have no sales team" in result.output

@@ -237,6 +237,23 @@ class KpiEngine:
             calendar=self.calendar,
         )
 
+    def all_time_slice(
+        self, by: tuple[str, ...] = (), allowed: dict[str, frozenset[str]] | None = None
+    ) -> Slice:
+        """Every record regardless of time (data quality, filter values)."""
+        start, end = datetime(1900, 1, 1), datetime(2200, 1, 1)
+        return Slice(
+            start,
+            end,
+            by,
+            None,
+            allowed or {},
+            end,
+            self.currency,
+            self.settings.sla_hours,
+            self.calendar,
+        )
+
     def _facts(self, request: KpiRequest) -> list[str]:
         return sorted(
             {self.registry[m].fact or "" for m in base_metrics(self.registry, request.metrics)}

@@ -324,14 +324,19 @@ def opportunity_facts() -> ir.Table:
     )
 
 
-def handover_state() -> ir.Table:
-    """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
+def first_handovers() -> ir.Table:
+    """Per lead that was handed over: the time of its first handover."""
     events = T["lead_events"]
-    handovers = (
+    return (
         events.filter(events.event == "handed_over")
         .group_by("lead_id")
         .aggregate(handover_at=events.occurred_at.min())
     )
+
+
+def handover_state() -> ir.Table:
+    """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
+    events, handovers = T["lead_events"], first_handovers()
     responses = events.filter(events.event.isin(RESPONSES))
     responses = responses.join(handovers, "lead_id").filter(
         responses.occurred_at >= handovers.handover_at

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 
-from leadboard.metrics.facts import FACTS, RESPONSES, Slice, T, bind, selection
+from leadboard.metrics.facts import FACTS, RESPONSES, T, bind, first_handovers, selection
 from leadboard.metrics.request import RequestError, Scope
 
 if TYPE_CHECKING:
     from leadboard.metrics.engine import KpiEngine
 
 SAMPLE = 50
-_ALL_TIME = (datetime(1900, 1, 1), datetime(2200, 1, 1))
 
 
 @dataclass(frozen=True)
@@ -44,16 +42,7 @@ class Check:
 
 def _missing_fx(fact_name: str) -> Callable[[KpiEngine], ir.Table]:
     def ids(engine: KpiEngine) -> ir.Table:
-        s = Slice(
-            *_ALL_TIME,
-            (),
-            None,
-            {},
-            _ALL_TIME[1],
-            engine.currency,
-            engine.settings.sla_hours,
-            engine.calendar,
-        )
+        s = engine.all_time_slice()
         rows = selection(FACTS[fact_name], s)
         missing = rows.filter(rows["_in_value"].isnull() & rows["_in_amount"].notnull())
         return missing.select(id=missing["_in_id"])
@@ -73,12 +62,7 @@ def _opportunities_unknown_lead(engine: KpiEngine) -> ir.Table:
 
 
 def _responses_without_handover(engine: KpiEngine) -> ir.Table:
-    events = T["lead_events"]
-    first = (
-        events.filter(events.event == "handed_over")
-        .group_by("lead_id")
-        .aggregate(handover_at=events.occurred_at.min())
-    )
+    events, first = T["lead_events"], first_handovers()
     responses = events.filter(events.event.isin(RESPONSES))
     joined = responses.left_join(first, responses.lead_id == first.lead_id)
     early = joined.filter(first.handover_at.isnull() | (responses.occurred_at < first.handover_at))
@@ -187,16 +171,7 @@ def quality_report(engine: KpiEngine, scope: Scope) -> list[QualityIssue]:
     if scope.allowed is not None:
         raise RequestError("scope", "the data-quality report covers the whole store: admins only")
     engine.prepare()
-    s = Slice(
-        *_ALL_TIME,
-        (),
-        None,
-        {},
-        _ALL_TIME[1],
-        engine.currency,
-        engine.settings.sla_hours,
-        engine.calendar,
-    )
+    s = engine.all_time_slice()
     issues = []
     for check in CHECKS:
         ids = check.ids(engine)
