@@ -210,9 +210,9 @@ class KpiEngine:
             if statement is None:
                 unavailable.update(measures)
                 continue
-            result = self.store.fetch_arrow(*statement)
+            result = self.store.fetch_dicts(*statement)
             missing_fx = 0
-            for row in result.to_pylist():
+            for row in result:
                 key = (*tuple(row.get(d) for d in s.by), _as_date(row.get(BUCKET)))
                 cell = cells.setdefault(key, {})
                 for m in measures:

@@ -93,6 +93,17 @@ class Store:
             rows = cur.fetchall()
             return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
+    def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts by column name: the cheapest way to read a small result."""
+        with self._lock:
+            if self._duck is not None:
+                cur = self._duck.execute(sql, list(params))
+            else:
+                assert self._pg is not None
+                cur = self._pg.execute(_pg_sql(sql, params), list(params) or None)  # type: ignore[assignment]
+            names = [d[0] for d in cur.description or []]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.fetchall(sql, params)
         return rows[0][0] if rows else None
