@@ -257,7 +257,7 @@ def serve(
 ) -> None:
     """Serve the JSON API (and dashboard) on the store; other CLI commands then go through it."""
     settings = _settings(store)
-    from leadboard.api.server import run_server
+    from leadboard.server import run_server
 
     _run(lambda: run_server(settings, host or settings.host, port or settings.port))
 
@@ -281,7 +281,7 @@ def demo(
     if report.status != "committed":
         raise typer.Exit(1)
     if not no_serve:
-        from leadboard.api.server import run_server
+        from leadboard.server import run_server
 
         _run(lambda: run_server(settings, host or settings.host, port or settings.port))
 

@@ -18,6 +18,7 @@ LAYER = {
     "api": 4,
     "web": 4,
     "client": 4,
+    "server": 5,
     "cli": 5,
 }
 

@@ -1,13 +1,36 @@
-"""Running the app: open the store, advertise the address next to it, serve with uvicorn."""
+"""The whole server: the JSON API and the dashboard on one FastAPI app, served by uvicorn.
+
+Opens the store, advertises the address next to an embedded store file (so CLI commands go
+through the server while it holds the file) and removes the advert when it stops.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from leadboard.api.app import create_app
 from leadboard.settings import Settings
-from leadboard.store import StoreUrl, open_store
+from leadboard.store import Store, StoreUrl, open_store
 from leadboard.store.advert import remove_advert, write_advert
+from leadboard.web.app import mount_dashboard
+
+
+def build_app(
+    store: Store, settings: Settings, on_stop: Callable[[], None] | None = None
+) -> FastAPI:
+    """API under /api/v1 (docs at /docs) and the dashboard pages, one engine behind both."""
+    app = create_app(store, settings, on_stop)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/cockpit")
+
+    mount_dashboard(app, app.state.engine)
+    return app
 
 
 def run_server(settings: Settings, host: str, port: int) -> None:
@@ -24,7 +47,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
                 remove_advert(url)
             store.close()
 
-    app = create_app(store, settings, on_stop=stop)
+    app = build_app(store, settings, on_stop=stop)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if url.dialect == "duckdb":
         write_advert(url, address)

@@ -1,0 +1,193 @@
+"""The dashboard: Dash pages on the FastAPI app that serves the API, one engine behind both.
+
+The whole view state (page, period, filters, language) is in the URL, so a link reproduces a
+view and back/forward work. A timer asks the store for its data version every few seconds and
+re-renders when an import changed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import dash
+from dash import Input, Output, State, ctx, dcc, html
+from fastapi import FastAPI
+
+from leadboard.metrics.engine import KpiEngine
+from leadboard.metrics.request import RequestError, Scope
+from leadboard.metrics.values import dimension_values
+from leadboard.store.ingest import data_version
+from leadboard.web.components import PageContext
+from leadboard.web.i18n import t
+from leadboard.web.pages import cockpit, data, tables
+from leadboard.web.state import FILTER_DIMENSIONS, PERIOD_PRESETS, ViewState, parse_state
+
+Page = Callable[[PageContext], list[Any]]
+PAGES: dict[str, Page] = {
+    "/cockpit": cockpit.render,
+    "/campaigns": tables.campaigns,
+    "/budget": tables.budget,
+    "/leads": tables.leads,
+    "/handover": tables.handover,
+    "/topics": tables.topics,
+    "/regions": tables.regions,
+    "/opportunities": tables.opportunities,
+    "/data": data.render,
+}
+LIVE_SECONDS = 3
+
+
+def mount_dashboard(app: FastAPI, engine: KpiEngine) -> dash.Dash:
+    """Serve the dashboard pages from `app` (the API's FastAPI app)."""
+    dash_app = dash.Dash(
+        __name__,
+        server=app,  # type: ignore[arg-type]  # Dash ≥ 4.2 serves from FastAPI
+        title="Leadboard",
+        update_title=None,  # type: ignore[arg-type]  # None: no "Updating…" title
+        suppress_callback_exceptions=True,
+        assets_folder=str(__import__("pathlib").Path(__file__).with_name("assets")),
+    )
+    dash_app.layout = _layout
+    _callbacks(dash_app, engine)
+    return dash_app
+
+
+def _layout() -> html.Div:
+    return html.Div(
+        className="shell",
+        children=[
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="browser-lang"),
+            dcc.Store(id="data-version"),
+            dcc.Interval(id="live", interval=LIVE_SECONDS * 1000),
+            html.Header(
+                className="top",
+                children=[
+                    html.A("Leadboard", href="/cockpit", className="brand"),
+                    html.Nav(id="nav", className="nav"),
+                    html.Span(id="updated", className="updated"),
+                    html.Button(id="lang-switch", className="lang", n_clicks=0),
+                ],
+            ),
+            html.Div(
+                className="filters",
+                children=[
+                    dcc.Dropdown(
+                        id="f-period", clearable=False, searchable=True, className="period"
+                    ),
+                    *[
+                        dcc.Dropdown(id=f"f-{dim}", multi=True, className="filter")
+                        for dim in FILTER_DIMENSIONS
+                    ],
+                ],
+            ),
+            dcc.Loading(html.Main(id="page", className="page"), type="dot", delay_show=300),
+        ],
+    )
+
+
+def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
+    scope = Scope.everything()  # users and roles come later; the engine enforces the scope
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        "function(_) { return (navigator.language || 'en').slice(0, 2) === 'de' ? 'de' : 'en'; }",
+        Output("browser-lang", "data"),
+        Input("url", "pathname"),
+    )
+
+    @app.callback(
+        Output("url", "search"),
+        [Input(f"f-{d}", "value") for d in ("period", *FILTER_DIMENSIONS)],
+        Input("lang-switch", "n_clicks"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def filters_to_url(*args: Any) -> str:
+        period, *values = args[: 1 + len(FILTER_DIMENSIONS)]
+        search, browser = args[-2], args[-1]
+        current = parse_state(search)
+        lang = current.lang or browser or "en"
+        if ctx.triggered_id == "lang-switch":
+            lang = "de" if lang == "en" else "en"
+        filters = {d: tuple(v) for d, v in zip(FILTER_DIMENSIONS, values, strict=True) if v}
+        new = ViewState(
+            period or current.period,
+            filters,
+            lang if lang != (browser or "en") or current.lang else None,
+        )
+        return new.query()
+
+    @app.callback(
+        Output("f-period", "options"),
+        Output("f-period", "value"),
+        [Output(f"f-{d}", "options") for d in FILTER_DIMENSIONS],
+        [Output(f"f-{d}", "value") for d in FILTER_DIMENSIONS],
+        [Output(f"f-{d}", "placeholder") for d in FILTER_DIMENSIONS],
+        Input("url", "search"),
+        Input("data-version", "data"),
+        Input("browser-lang", "data"),
+    )
+    def url_to_filters(search: str | None, _: Any, browser: str | None) -> list[Any]:
+        state = parse_state(search)
+        lang = state.lang or browser or "en"
+        periods = (
+            [*PERIOD_PRESETS, state.period]
+            if state.period not in PERIOD_PRESETS
+            else list(PERIOD_PRESETS)
+        )
+        options = [dimension_values(engine, scope, d) for d in FILTER_DIMENSIONS]
+        return [
+            [{"label": t(p, lang), "value": p} for p in periods],
+            state.period,
+            *options,
+            *[list(state.filters.get(d, ())) for d in FILTER_DIMENSIONS],
+            *[t(d, lang) for d in FILTER_DIMENSIONS],
+        ]
+
+    @app.callback(
+        Output("page", "children"),
+        Output("nav", "children"),
+        Output("lang-switch", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+        Input("data-version", "data"),
+        Input("browser-lang", "data"),
+    )
+    def render(
+        pathname: str | None, search: str | None, _: Any, browser: str | None
+    ) -> tuple[Any, Any, str]:
+        state = parse_state(search)
+        lang = state.lang or browser or "en"
+        path = pathname if pathname in PAGES else "/cockpit"
+        nav = [
+            html.A(
+                t(p.strip("/"), lang),
+                href=p + (search or ""),
+                className="active" if p == path else "",
+            )
+            for p in PAGES
+        ]
+        try:
+            content = PAGES[path](PageContext(engine, state, lang, scope))
+        except RequestError as exc:
+            content = [html.Div(f"{exc.parameter}: {exc.message}", className="error")]
+        return content, nav, t("language", lang)
+
+    @app.callback(
+        Output("data-version", "data"),
+        Output("updated", "children"),
+        Input("live", "n_intervals"),
+        State("data-version", "data"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+    )
+    def live(_: Any, known: int | None, search: str | None, browser: str | None) -> Any:
+        version = data_version(engine.store)
+        lang = parse_state(search).lang or browser or "en"
+        stamp = f"{t('updated', lang)} {datetime.now(UTC):%H:%M:%S} UTC"
+        if known == version:
+            return dash.no_update, dash.no_update
+        return version, stamp

@@ -1,0 +1,122 @@
+"""The dashboard's words in English and German, and numbers and dates formatted per locale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("en", "de")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "cockpit": {"en": "Cockpit", "de": "Cockpit"},
+    "campaigns": {"en": "Campaigns", "de": "Kampagnen"},
+    "budget": {"en": "Budget", "de": "Budget"},
+    "leads": {"en": "Leads", "de": "Leads"},
+    "handover": {"en": "Handover", "de": "Übergabe"},
+    "topics": {"en": "Topics", "de": "Themen"},
+    "regions": {"en": "Regions", "de": "Regionen"},
+    "opportunities": {"en": "Opportunities", "de": "Opportunities"},
+    "alerts": {"en": "Alerts", "de": "Warnungen"},
+    "data": {"en": "Data", "de": "Daten"},
+    "period": {"en": "Period", "de": "Zeitraum"},
+    "updated": {"en": "updated", "de": "aktualisiert"},
+    "target": {"en": "target", "de": "Ziel"},
+    "pace": {"en": "pace", "de": "Tempo"},
+    "vs_previous": {"en": "vs previous period", "de": "ggü. Vorperiode"},
+    "no_target": {"en": "no target", "de": "kein Ziel"},
+    "no_data": {
+        "en": "No data yet. Import your files with `leadboard import` or on the Data page, "
+        "or start the demo company with `leadboard demo`.",
+        "de": "Noch keine Daten. Importieren Sie Ihre Dateien mit `leadboard import` oder auf der "
+        "Seite Daten, oder starten Sie die Demo-Firma mit `leadboard demo`.",
+    },
+    "lead_volume": {"en": "Lead volume from campaigns", "de": "Leadvolumen aus Kampagnen"},
+    "global_target": {
+        "en": "Global target achievement: opportunity volume",
+        "de": "Globale Zielerreichung Opportunity-Volumen",
+    },
+    "funnel": {"en": "Lead and opportunity funnel", "de": "Lead- und Opportunity-Funnel"},
+    "won": {"en": "Won", "de": "Gewonnen"},
+    "campaign_performance": {
+        "en": "Campaign performance vs targets",
+        "de": "Kampagnen-Performance gegenüber Zielen",
+    },
+    "handover_tracking": {"en": "Lead handover tracking", "de": "Tracking der Leadübergabe"},
+    "forwarding_by_team": {
+        "en": "Lead forwarding to sales, by team",
+        "de": "Leadweitergabe an den Vertrieb nach Teams",
+    },
+    "acceptance_delay": {
+        "en": "Acceptance delay by team",
+        "de": "Übernahmeverzögerung nach Teams",
+    },
+    "by_country": {"en": "Every KPI by country", "de": "Alle KPIs nach Ländern"},
+    "by_team": {"en": "… and by team", "de": "… und nach Teams"},
+    "by_topic": {"en": "Every KPI by topic", "de": "Alle KPIs nach Themen"},
+    "ratio_by_channel": {
+        "en": "Leads per opportunity by channel and month",
+        "de": "Leads pro Opportunity nach Kanal und Monat",
+    },
+    "all": {"en": "all", "de": "alle"},
+    "this-month": {"en": "This month", "de": "Dieser Monat"},
+    "last-month": {"en": "Last month", "de": "Letzter Monat"},
+    "this-quarter": {"en": "This quarter", "de": "Dieses Quartal"},
+    "last-quarter": {"en": "Last quarter", "de": "Letztes Quartal"},
+    "this-year": {"en": "This fiscal year", "de": "Dieses Geschäftsjahr"},
+    "last-year": {"en": "Last fiscal year", "de": "Letztes Geschäftsjahr"},
+    "last-30-days": {"en": "Last 30 days", "de": "Letzte 30 Tage"},
+    "last-90-days": {"en": "Last 90 days", "de": "Letzte 90 Tage"},
+    "language": {"en": "Deutsch", "de": "English"},
+    "not_yet": {
+        "en": "This view arrives with a later release.",
+        "de": "Diese Ansicht kommt mit einer späteren Version.",
+    },
+}
+
+DIMENSION_NAMES = {
+    "campaign": {"en": "Campaign", "de": "Kampagne"},
+    "channel": {"en": "Channel", "de": "Kanal"},
+    "topic": {"en": "Topic", "de": "Thema"},
+    "unit": {"en": "Unit", "de": "Unit"},
+    "country": {"en": "Country", "de": "Land"},
+    "region": {"en": "Region", "de": "Region"},
+    "team": {"en": "Team", "de": "Team"},
+    "owner": {"en": "Owner", "de": "Verantwortlich"},
+    "account": {"en": "Account", "de": "Account"},
+    "month": {"en": "Month", "de": "Monat"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    entry = TEXTS.get(key) or DIMENSION_NAMES.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang, entry["en"])
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """1,234.56 (en) or 1.234,56 (de)."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+def fmt(value: Any, unit: str, lang: str, currency: str = "EUR") -> str:
+    """A KPI value as people read it: '–' for missing, €1,234 / 1.234 €, 12.5 % / 12,5 %."""
+    if value is None:
+        return "–"
+    if unit == "count":
+        return number(value, lang)
+    if unit == "currency":
+        symbol = _SYMBOLS.get(currency, currency)
+        decimals = 0 if abs(value) >= 1000 else 2
+        amount = number(value, lang, decimals)
+        return f"{amount} {symbol}" if lang == "de" else f"{symbol}{amount}"
+    if unit == "percent":
+        return f"{number(value * 100, lang, 1)} %"
+    if unit == "hours":
+        return f"{number(value, lang, 1)} h"
+    return number(value, lang, 2)

@@ -1,0 +1,224 @@
+"""Pages that are KPI tables and charts by a dimension: campaigns, topics, regions, handover,
+budget, leads, opportunities. Each page lists its views; every number comes from the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import html
+
+from leadboard.web.components import PageContext, card, figure_layout, graph, grid
+from leadboard.web.i18n import t
+
+CAMPAIGN_KPIS = [
+    "leads",
+    "opportunities",
+    "opportunity_volume",
+    "won_volume",
+    "cost",
+    "budget_planned",
+    "cost_per_lead",
+    "pipeline_per_cost",
+    "acceptance_rate",
+]
+HANDOVER_KPIS = [
+    "handed_over",
+    "accepted",
+    "rejected",
+    "acceptance_rate",
+    "pending_handover",
+    "overdue_handover",
+    "acceptance_delay_median_h",
+    "acceptance_delay_p90_h",
+]
+REGION_KPIS = [
+    "leads",
+    "handed_over",
+    "acceptance_rate",
+    "overdue_handover",
+    "opportunities",
+    "opportunity_volume",
+    "won_volume",
+    "win_rate",
+    "lead_conversion_rate",
+]
+TOPIC_KPIS = [
+    "leads",
+    "campaign_leads",
+    "opportunities",
+    "opportunity_volume",
+    "lead_to_opportunity_ratio",
+    "lead_conversion_rate",
+    "acceptance_rate",
+    "cost",
+]
+
+
+def campaigns(ctx: PageContext) -> list[Any]:
+    table = ctx.query(CAMPAIGN_KPIS, ["campaign"])
+    rows = [r for r in table.rows if r["campaign"] is not None]
+    fig = go.Figure(
+        go.Scatter(
+            x=[r["cost"] for r in rows],
+            y=[r["opportunity_volume"] for r in rows],
+            text=[r["campaign"] for r in rows],
+            mode="markers",
+            marker={"size": 10, "color": "#2e86c1", "opacity": 0.7},
+        )
+    )
+    fig.update_xaxes(title=ctx.label("cost"))
+    fig.update_yaxes(title=ctx.label("opportunity_volume"))
+    return [
+        card(t("campaign_performance", ctx.lang), grid(ctx, table, "v7-grid"), wide=True),
+        card(
+            f"{ctx.label('cost')} / {ctx.label('opportunity_volume')}",
+            graph(figure_layout(fig), "cost-benefit"),
+            wide=True,
+        ),
+    ]
+
+
+def handover(ctx: PageContext) -> list[Any]:
+    by_team = ctx.query(HANDOVER_KPIS, ["team"])
+    teams = [r for r in by_team.rows if r["team"] is not None]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=[r["team"] for r in teams],
+                y=[r["acceptance_delay_median_h"] for r in teams],
+                name=ctx.label("acceptance_delay_median_h"),
+            ),
+            go.Bar(
+                x=[r["team"] for r in teams],
+                y=[r["acceptance_delay_p90_h"] for r in teams],
+                name=ctx.label("acceptance_delay_p90_h"),
+            ),
+        ]
+    )
+    trend = ctx.query(["handed_over", "accepted", "rejected", "pending_handover"], ["month"])
+    months = [r["month"] for r in trend.rows]
+    lines = go.Figure(
+        [
+            go.Scatter(
+                x=months, y=[r[m] for r in trend.rows], name=ctx.label(m), mode="lines+markers"
+            )
+            for m in ("handed_over", "accepted", "rejected", "pending_handover")
+        ]
+    )
+    return [
+        card(t("handover_tracking", ctx.lang), graph(figure_layout(lines), "v8-trend"), wide=True),
+        card(t("forwarding_by_team", ctx.lang), grid(ctx, by_team, "v10-grid"), wide=True),
+        card(t("acceptance_delay", ctx.lang), graph(figure_layout(fig), "v11-delay"), wide=True),
+    ]
+
+
+def regions(ctx: PageContext) -> list[Any]:
+    return [
+        card(
+            t("by_country", ctx.lang),
+            grid(ctx, ctx.query(REGION_KPIS, ["country"]), "v13-countries"),
+            wide=True,
+        ),
+        card(
+            t("by_team", ctx.lang),
+            grid(ctx, ctx.query(REGION_KPIS, ["country", "team"]), "v13-teams"),
+            wide=True,
+        ),
+    ]
+
+
+def topics(ctx: PageContext) -> list[Any]:
+    ratio = ctx.query(["lead_to_opportunity_ratio"], ["channel", "month"])
+    channels = sorted({r["channel"] for r in ratio.rows if r["channel"] is not None})
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[r["month"] for r in ratio.rows if r["channel"] == c],
+                y=[r["lead_to_opportunity_ratio"] for r in ratio.rows if r["channel"] == c],
+                name=c,
+                mode="lines+markers",
+            )
+            for c in channels
+        ]
+    )
+    return [
+        card(
+            t("by_topic", ctx.lang),
+            grid(ctx, ctx.query(TOPIC_KPIS, ["topic"]), "v9-grid"),
+            wide=True,
+        ),
+        card(t("ratio_by_channel", ctx.lang), graph(figure_layout(fig), "v12-ratio"), wide=True),
+    ]
+
+
+def budget(ctx: PageContext) -> list[Any]:
+    monthly = ctx.query(["budget_planned", "cost", "budget_utilization"], ["month"])
+    months = [r["month"] for r in monthly.rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=months,
+                y=[r["budget_planned"] for r in monthly.rows],
+                name=ctx.label("budget_planned"),
+                marker={"color": "#aed6f1"},
+            ),
+            go.Bar(
+                x=months,
+                y=[r["cost"] for r in monthly.rows],
+                name=ctx.label("cost"),
+                marker={"color": "#1f4e79"},
+            ),
+        ]
+    )
+    fig.update_layout(barmode="group")
+    metrics = ["budget_planned", "cost", "budget_utilization"]
+    return [
+        card(ctx.label("budget_utilization"), graph(figure_layout(fig), "v6-months"), wide=True),
+        html.Div(
+            className="grid-2",
+            children=[
+                card(t("unit", ctx.lang), grid(ctx, ctx.query(metrics, ["unit"]), "v6-units", 300)),
+                card(
+                    t("campaign", ctx.lang),
+                    grid(ctx, ctx.query(metrics, ["campaign"]), "v6-campaigns", 300),
+                ),
+            ],
+        ),
+    ]
+
+
+def leads(ctx: PageContext) -> list[Any]:
+    metrics = ["leads", "handed_over", "accepted", "opportunities", "lead_conversion_rate"]
+    return [
+        card(
+            t("unit", ctx.lang),
+            grid(ctx, ctx.query(metrics, ["unit", "topic"]), "v3-units"),
+            wide=True,
+        ),
+        card(
+            t("account", ctx.lang),
+            grid(ctx, ctx.query(metrics, ["account"]), "v3-accounts"),
+            wide=True,
+        ),
+    ]
+
+
+def opportunities(ctx: PageContext) -> list[Any]:
+    metrics = [
+        "opportunities",
+        "marketing_opportunities",
+        "opportunity_volume",
+        "marketing_contribution",
+        "won_opportunities",
+        "lost_opportunities",
+        "won_volume",
+        "win_rate",
+    ]
+    return [
+        card(
+            t("opportunities", ctx.lang),
+            grid(ctx, ctx.query(metrics, ["unit"]), "opps-units"),
+            wide=True,
+        )
+    ]
