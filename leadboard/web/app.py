@@ -51,6 +51,9 @@ def mount_dashboard(app: FastAPI, engine: KpiEngine) -> dash.Dash:
     )
     dash_app.layout = _layout
     _callbacks(dash_app, engine)
+    # Dash sets itself up (scans assets/: the stylesheet, grid formatters) on its first request
+    # to "/" only; pages served by the catch-all route would come without them.
+    dash_app._setup_server()  # type: ignore[no-untyped-call]
     return dash_app
 
 

@@ -136,7 +136,8 @@ def _formatter(unit: str, lang: str, currency: str) -> dict[str, str]:
 
 def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> dag.AgGrid:
     """The KPI table as a sortable grid; numbers stay numbers, formatted per language."""
-    columns = []
+    columns: list[dict[str, Any]] = []
+    first_metric = True
     for col in table.columns:
         if col.unit == "dimension":
             columns.append(

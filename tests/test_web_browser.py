@@ -1,0 +1,276 @@
+"""The dashboard in a real browser (headless Debian Chromium driven by Playwright).
+
+A demo company is served by a real `leadboard serve` process; the pages must load cleanly, show
+the API's numbers, follow the filters in the URL, switch language, and update live after an
+import. Screenshots of every page are written to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+PAGES = [
+    "/cockpit",
+    "/campaigns",
+    "/budget",
+    "/leads",
+    "/handover",
+    "/topics",
+    "/regions",
+    "/opportunities",
+    "/data",
+]
+TILES = [
+    "leads",
+    "opportunities",
+    "opportunity_volume",
+    "marketing_contribution",
+    "lead_conversion_rate",
+    "cost_per_lead",
+    "acceptance_rate",
+    "overdue_handover",
+]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None:
+    if os.environ.get("LEADBOARD_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("LEADBOARD_REQUIRE_BROWSER=1 but no chromium binary is installed")
+    pytest.skip(
+        "Debian chromium is not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+
+@dataclass
+class Server:
+    url: str
+    store: Path
+    process: subprocess.Popen[bytes]
+
+    def api(self, path: str, params: list[tuple[str, str]]) -> Any:
+        return httpx.get(self.url + path, params=params, timeout=60).json()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "leadboard.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    store = tmp_path_factory.mktemp("web") / "demo.duckdb"
+    made = _cli("demo", "--leads", "6000", "--seed", "5", "--no-serve", "--store", str(store))
+    assert made.returncode == 0, made.stderr
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "leadboard.cli",
+            "serve",
+            "--store",
+            str(store),
+            "--port",
+            str(port),
+        ],
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    yield Server(url, store, process)
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watched:
+    page: Any
+    problems: list[str]
+
+
+def _open(browser: Any, url: str, locale: str = "en-GB") -> Watched:
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=locale)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    # leaving a page aborts what it still loads: that is not a failed request
+    page.on(
+        "requestfailed",
+        lambda r: (
+            problems.append(f"{r.failure} {r.url}")
+            if "ERR_ABORTED" not in (r.failure or "")
+            else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_selector(".page .card, .page .tile, .page .empty", timeout=60_000)
+    return Watched(page, problems)
+
+
+def _tile_values(page: Any) -> dict[str, str]:
+    page.wait_for_selector(".tile[data-metric]", timeout=60_000)
+    return {m: page.get_attribute(f".tile[data-metric='{m}']", "data-value") for m in TILES}
+
+
+def _api_tiles(server: Server, filters: list[str]) -> dict[str, Any]:
+    params = [("metric", ",".join(TILES)), ("compare", "true")]
+    params += [("filter", f) for f in filters]
+    return server.api("/api/v1/kpi", params)["rows"][0]  # type: ignore[no-any-return]
+
+
+def _same(shown: dict[str, str], api: dict[str, Any]) -> None:
+    for metric in TILES:
+        value = api[metric]
+        if value is None:
+            assert shown[metric] == "", metric
+        else:
+            assert float(shown[metric]) == pytest.approx(value, rel=1e-9), metric
+
+
+def test_every_page_loads_cleanly_and_is_saved_as_a_screenshot(
+    server: Server, browser: Any
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for path in PAGES:
+        watched = _open(browser, server.url + path)
+        watched.page.wait_for_timeout(800)  # charts finish drawing
+        assert watched.page.title() == "Leadboard"
+        # the house stylesheet is applied (dark blue header), not the browser's defaults
+        header = watched.page.eval_on_selector(".top", "e => getComputedStyle(e).backgroundColor")
+        assert header == "rgb(31, 78, 121)", path
+        assert watched.page.locator(".nav a.active").get_attribute("href").startswith(path)
+        watched.page.screenshot(path=str(SHOTS / f"{path.strip('/')}.png"), full_page=True)
+        assert watched.problems == [], path
+        watched.page.close()
+    assert httpx.get(server.url + "/", follow_redirects=False).headers["location"] == "/cockpit"
+
+
+def test_cockpit_shows_the_apis_numbers(server: Server, browser: Any) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    _same(_tile_values(watched.page), _api_tiles(server, []))
+    watched.page.close()
+
+
+def test_a_filter_changes_the_url_and_the_numbers_and_back_works(
+    server: Server, browser: Any
+) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    page = watched.page
+    before = _tile_values(page)
+    page.click("#f-country")
+    page.keyboard.type("DE")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**country=DE**", timeout=20_000)
+    page.wait_for_function(
+        "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value !== v",
+        arg=before["leads"],
+        timeout=20_000,
+    )
+    _same(_tile_values(page), _api_tiles(server, ["country=DE"]))
+    page.go_back()
+    page.wait_for_function(
+        "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value === v",
+        arg=before["leads"],
+        timeout=20_000,
+    )
+    assert "country=DE" not in page.url
+    # the link reproduces the view
+    linked = _open(browser, server.url + "/regions?country=DE")
+    assert linked.page.locator("#v13-countries .ag-center-cols-container .ag-row").count() == 1
+    assert watched.problems == [] and linked.problems == []
+
+
+def test_the_language_switch_changes_labels_and_number_formats(
+    server: Server, browser: Any
+) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    page = watched.page
+    api = _api_tiles(server, [])
+    leads = api["leads"]
+    english = page.inner_text(".tile[data-metric='leads'] .tile-value")
+    assert english == f"{leads:,}"
+    page.click(".lang")
+    page.wait_for_url("**lang=de**", timeout=20_000)
+    page.wait_for_selector("text=Kampagnen", timeout=20_000)
+    german = page.inner_text(".tile[data-metric='leads'] .tile-value")
+    assert german == f"{leads:,}".replace(",", ".")
+    label = page.inner_text(".tile[data-metric='acceptance_rate'] .tile-label")
+    assert label == "Annahmequote"
+    volume = page.inner_text(".tile[data-metric='opportunity_volume'] .tile-value")
+    assert volume.endswith(" €") and "," not in volume.split()[0][-4:]
+    assert watched.problems == []
+
+
+def test_the_cockpit_updates_within_five_seconds_of_an_import(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    page = watched.page
+    before = int(_tile_values(page)["leads"])
+    path = tmp_path / "leads.csv"
+    now = datetime.now(UTC).replace(microsecond=0)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["lead_id", "created_at", "country", "team"])
+        for i in range(3):
+            writer.writerow([f"LIVE{i}", now.isoformat(), "DE", "DE-North"])
+    done = _cli("import", str(path), "--store", str(server.store))
+    assert done.returncode == 0, done.stderr
+    assert "server" in done.stderr + done.stdout  # it went through the running server
+    started = time.monotonic()
+    page.wait_for_function(
+        "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value === v",
+        arg=str(before + 3),
+        timeout=8_000,
+    )
+    assert time.monotonic() - started < 6
+    assert page.inner_text("#updated").startswith("updated ")
+    assert json.loads(json.dumps(watched.problems)) == []
