@@ -160,8 +160,10 @@ def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> 
                     else col.label,
                     "type": "rightAligned",
                     "valueFormatter": _formatter(col.unit, ctx.lang, table.currency),
+                    **({"sort": "desc"} if first_metric else {}),  # biggest first
                 }
             )
+            first_metric = False
     rows = [
         {k: ("(–)" if v is None and k in table.request["by"] else v) for k, v in r.items()}
         for r in table.rows
