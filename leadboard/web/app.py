@@ -91,6 +91,18 @@ def _layout() -> html.Div:
     )
 
 
+_OPTIONS: dict[tuple[int, Any], list[list[str]]] = {}
+
+
+def _filter_options(engine: KpiEngine, scope: Scope) -> list[list[str]]:
+    """The values of each filter, read once per data version and scope."""
+    key = (engine.prepare(), scope.key())
+    if key not in _OPTIONS:
+        _OPTIONS.clear()
+        _OPTIONS[key] = [dimension_values(engine, scope, d) for d in FILTER_DIMENSIONS]
+    return _OPTIONS[key]
+
+
 def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     scope = Scope.everything()  # users and roles come later; the engine enforces the scope
 
@@ -141,7 +153,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             if state.period not in PERIOD_PRESETS
             else list(PERIOD_PRESETS)
         )
-        options = [dimension_values(engine, scope, d) for d in FILTER_DIMENSIONS]
+        options = _filter_options(engine, scope)
         return [
             [{"label": t(p, lang), "value": p} for p in periods],
             state.period,
