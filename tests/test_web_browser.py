@@ -274,3 +274,36 @@ def test_the_cockpit_updates_within_five_seconds_of_an_import(
     assert time.monotonic() - started < 6
     assert page.inner_text("#updated").startswith("updated ")
     assert json.loads(json.dumps(watched.problems)) == []
+
+
+def test_a_number_opens_its_records_and_a_value_drills_down(server: Server, browser: Any) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    page = watched.page
+    shown = _tile_values(page)["leads"]
+    page.click(".tile[data-metric='leads']")
+    page.wait_for_selector("#drill-total", timeout=20_000)
+    assert page.get_attribute("#drill-total", "data-total") == shown
+    csv_url = server.url + page.get_attribute("#drill-csv", "href")
+    lines = httpx.get(csv_url, timeout=60).text.splitlines()
+    assert lines[0].startswith("lead_id,created_at") and len(lines) == int(shown) + 1
+    # drilldown: a country in the country table becomes a filter; its teams' numbers open
+    page.goto(server.url + "/regions")
+    page.wait_for_selector("#v13-countries .ag-row")
+    country = page.inner_text(
+        "#v13-countries .ag-pinned-left-cols-container .ag-row[row-index='0'] .ag-cell"
+    )
+    page.click("#v13-countries .ag-pinned-left-cols-container .ag-row[row-index='0'] .ag-cell")
+    page.wait_for_url(f"**country={country}**", timeout=20_000)
+    page.wait_for_selector(f"#crumbs >> text=Country: {country}", timeout=20_000)
+    row = "#v13-teams .ag-center-cols-container .ag-row[row-index='0']"
+    page.wait_for_function(
+        "c => [...document.querySelectorAll('#v13-teams .ag-pinned-left-cols-container "
+        ".ag-row .ag-cell:first-child')].every(e => e.innerText === c)",
+        arg=country,
+        timeout=20_000,
+    )
+    leads = page.inner_text(f"{row} .ag-cell[col-id='leads']").replace(",", "")
+    page.click(f"{row} .ag-cell[col-id='leads']")
+    page.wait_for_selector("#drill-total", timeout=20_000)
+    assert page.get_attribute("#drill-total", "data-total") == leads
+    assert watched.problems == []

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dash
-from dash import Input, Output, State, ctx, dcc, html
+from dash import ALL, Input, Output, State, ctx, dcc, html
 from fastapi import FastAPI
 
 from leadboard.metrics.engine import KpiEngine
@@ -20,6 +20,7 @@ from leadboard.metrics.request import RequestError, Scope
 from leadboard.metrics.values import dimension_values
 from leadboard.store.ingest import data_version
 from leadboard.web.components import PageContext
+from leadboard.web.drill import breadcrumbs, drilldown, panel
 from leadboard.web.i18n import t
 from leadboard.web.pages import cockpit, data, tables
 from leadboard.web.state import FILTER_DIMENSIONS, PERIOD_PRESETS, ViewState, parse_state
@@ -86,7 +87,9 @@ def _layout() -> html.Div:
                     ],
                 ],
             ),
+            html.Div(id="crumbs", className="crumbs"),
             dcc.Loading(html.Main(id="page", className="page"), type="dot", delay_show=300),
+            html.Div(id="drill", className="page drill-area"),
         ],
     )
 
@@ -110,6 +113,15 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         "function(_) { return (navigator.language || 'en').slice(0, 2) === 'de' ? 'de' : 'en'; }",
         Output("browser-lang", "data"),
         Input("url", "pathname"),
+    )
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        "function(children) { if (children) { setTimeout(() => { const e = "
+        "document.getElementById('drill-panel'); if (e) { e.scrollIntoView({behavior: "
+        "'smooth'}); } }, 50); } return window.dash_clientside.no_update; }",
+        Output("drill", "className"),
+        Input("drill", "children"),
+        prevent_initial_call=True,
     )
 
     @app.callback(
@@ -166,6 +178,8 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         Output("page", "children"),
         Output("nav", "children"),
         Output("lang-switch", "children"),
+        Output("crumbs", "children"),
+        Output("drill", "children"),
         Input("url", "pathname"),
         Input("url", "search"),
         Input("data-version", "data"),
@@ -173,7 +187,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     )
     def render(
         pathname: str | None, search: str | None, _: Any, browser: str | None
-    ) -> tuple[Any, Any, str]:
+    ) -> tuple[Any, Any, str, Any, Any]:
         state = parse_state(search)
         lang = state.lang or browser or "en"
         path = pathname if pathname in PAGES else "/cockpit"
@@ -189,7 +203,48 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             content = PAGES[path](PageContext(engine, state, lang, scope))
         except RequestError as exc:
             content = [html.Div(f"{exc.parameter}: {exc.message}", className="error")]
-        return content, nav, t("language", lang)
+        return content, nav, t("language", lang), breadcrumbs(state, path, lang), None
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Output("drill", "children", allow_duplicate=True),
+        Input({"type": "kpi-grid", "name": ALL, "by": ALL}, "cellClicked"),
+        Input({"type": "tile", "metric": ALL}, "n_clicks"),
+        State({"type": "kpi-grid", "name": ALL, "by": ALL}, "virtualRowData"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def drill(
+        clicks: list[Any],
+        tiles: list[Any],
+        rows: list[Any],
+        search: str | None,
+        browser: str | None,
+    ) -> tuple[Any, Any]:
+        trigger = ctx.triggered_id
+        state = parse_state(search)
+        page_ctx = PageContext(engine, state, state.lang or browser or "en", scope)
+        if not isinstance(trigger, dict):
+            return dash.no_update, dash.no_update
+        if trigger["type"] == "tile":
+            if not ctx.triggered[0]["value"]:
+                return dash.no_update, dash.no_update
+            return dash.no_update, panel(page_ctx, trigger["metric"], [], {})
+        index = [i["id"] for i in ctx.inputs_list[0]].index(trigger)
+        click, data = clicks[index], rows[index] or []
+        if not click or click.get("rowIndex") is None or click["rowIndex"] >= len(data):
+            return dash.no_update, dash.no_update
+        by = [b for b in trigger["by"].split(",") if b]
+        row = data[click["rowIndex"]]
+        column = click["colId"]
+        if column in by:
+            deeper = drilldown(state, column, click["value"])
+            return (deeper.query() if deeper else dash.no_update), dash.no_update
+        if column not in engine.registry:
+            return dash.no_update, dash.no_update
+        cell = {d: row.get(d) for d in by}
+        return dash.no_update, panel(page_ctx, column, by, cell)
 
     @app.callback(
         Output("data-version", "data"),

@@ -99,6 +99,8 @@ def tile(ctx: PageContext, table: KpiTable, metric: str) -> html.Div:
     else:
         target_text = t("no_target", ctx.lang)
     return html.Div(
+        id={"type": "tile", "metric": metric},
+        n_clicks=0,
         className="tile",
         title=ctx.describe(metric),
         **{"data-metric": metric, "data-value": "" if value is None else str(value)},  # type: ignore[arg-type]
@@ -134,8 +136,12 @@ def _formatter(unit: str, lang: str, currency: str) -> dict[str, str]:
     return {"function": f"kpi(params.value, '{unit}', '{lang}', '{currency}')"}
 
 
-def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> dag.AgGrid:
-    """The KPI table as a sortable grid; numbers stay numbers, formatted per language."""
+def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> html.Div:
+    """The KPI table as a sortable grid; numbers stay numbers, formatted per language.
+
+    Clicking a dimension value drills down (it becomes a filter); clicking a number opens the
+    records behind it.
+    """
     columns: list[dict[str, Any]] = []
     first_metric = True
     for col in table.columns:
@@ -168,15 +174,19 @@ def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> 
         {k: ("(–)" if v is None and k in table.request["by"] else v) for k, v in r.items()}
         for r in table.rows
     ]
-    return dag.AgGrid(
+    grid_key = {"type": "kpi-grid", "name": grid_id, "by": ",".join(table.request["by"])}
+    return html.Div(
         id=grid_id,
-        columnDefs=columns,
-        rowData=rows,
-        defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
-        columnSize="responsiveSizeToFit",
-        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
-        style={"height": f"{height}px"},
-        className="ag-theme-quartz",
+        children=dag.AgGrid(
+            id=grid_key,
+            columnDefs=columns,
+            rowData=rows,
+            defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
+            columnSize="responsiveSizeToFit",
+            dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
+            style={"height": f"{height}px"},
+            className="ag-theme-quartz",
+        ),
     )
 
 

@@ -54,6 +54,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Leads pro Opportunity nach Kanal und Monat",
     },
     "all": {"en": "all", "de": "alle"},
+    "records": {"en": "records", "de": "Datensätze"},
+    "download_csv": {"en": "Download CSV", "de": "CSV herunterladen"},
     "this-month": {"en": "This month", "de": "Dieser Monat"},
     "last-month": {"en": "Last month", "de": "Letzter Monat"},
     "this-quarter": {"en": "This quarter", "de": "Dieses Quartal"},
