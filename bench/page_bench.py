@@ -31,7 +31,7 @@ PAGES = [
     "/opportunities",
     "/data",
 ]
-READY = ".page .card, .page .tile, .page .empty"
+READY = "#page .card, #page .tile, #page .empty"
 
 
 def free_port() -> int:
@@ -46,7 +46,7 @@ def rendered(page: Page, url: str) -> float:
     page.wait_for_selector(READY, timeout=120_000)
     # every chart of the page has drawn its plot area
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.page .dash-graph')]"
+        "() => [...document.querySelectorAll('#page .dash-graph')]"
         ".every(g => g.querySelector('.main-svg'))",
         timeout=120_000,
     )

@@ -151,7 +151,7 @@ def _open(browser: Any, url: str, locale: str = "en-GB") -> Watched:
         ),
     )
     page.goto(url)
-    page.wait_for_selector(".page .card, .page .tile, .page .empty", timeout=60_000)
+    page.wait_for_selector("#page .card, #page .tile, #page .empty", timeout=60_000)
     return Watched(page, problems)
 
 
@@ -224,6 +224,7 @@ def test_a_filter_changes_the_url_and_the_numbers_and_back_works(
     assert "country=DE" not in page.url
     # the link reproduces the view
     linked = _open(browser, server.url + "/regions?country=DE")
+    linked.page.wait_for_selector("#v13-countries .ag-center-cols-container .ag-row")
     assert linked.page.locator("#v13-countries .ag-center-cols-container .ag-row").count() == 1
     assert watched.problems == [] and linked.problems == []
 
@@ -306,4 +307,27 @@ def test_a_number_opens_its_records_and_a_value_drills_down(server: Server, brow
     page.click(f"{row} .ag-cell[col-id='leads']")
     page.wait_for_selector("#drill-total", timeout=20_000)
     assert page.get_attribute("#drill-total", "data-total") == leads
+    assert watched.problems == []
+
+
+def test_the_data_page_imports_uploads_and_lists_every_problem(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "leads.csv"
+    bad.write_text(
+        "lead_id,created_at,country\nUP1,not a date,DE\n,2026-01-01,DE\n", encoding="utf-8"
+    )
+    watched = _open(browser, server.url + "/data")
+    page = watched.page
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.wait_for_selector("#upload-status", timeout=30_000)
+    assert page.inner_text("#upload-status") == "Nothing was imported: 2 error(s)."
+    problems = page.inner_text("#upload-issues")
+    assert "cannot read 'not a date' as a timestamp" in problems
+    assert "missing required value for lead_id" in problems
+    good = tmp_path / "ok" / "leads.csv"
+    good.parent.mkdir()
+    good.write_text("lead_id,created_at,country\nUP1,2026-01-01T10:00:00Z,DE\n", encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", str(good))
+    page.wait_for_selector("text=Imported: 1 rows written", timeout=30_000)
     assert watched.problems == []

@@ -89,6 +89,12 @@ def _layout() -> html.Div:
             ),
             html.Div(id="crumbs", className="crumbs"),
             dcc.Loading(html.Main(id="page", className="page"), type="dot", delay_show=300),
+            html.Div(
+                id="upload-area",
+                className="page",
+                style={"display": "none"},
+                children=data.upload_card("en"),
+            ),
             html.Div(id="drill", className="page drill-area"),
         ],
     )
@@ -114,6 +120,24 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         Output("browser-lang", "data"),
         Input("url", "pathname"),
     )
+
+    @app.callback(
+        Output("upload-result", "children"),
+        Input("upload", "contents"),
+        State("upload", "filename"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def uploaded(
+        contents: list[str] | None, names: list[str] | None, search: str | None, browser: str | None
+    ) -> Any:
+        if not contents or not names:
+            return dash.no_update
+        state = parse_state(search)
+        return data.upload(
+            PageContext(engine, state, state.lang or browser or "en", scope), names, contents
+        )
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(children) { if (children) { setTimeout(() => { const e = "
@@ -180,6 +204,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         Output("lang-switch", "children"),
         Output("crumbs", "children"),
         Output("drill", "children"),
+        Output("upload-area", "style"),
         Input("url", "pathname"),
         Input("url", "search"),
         Input("data-version", "data"),
@@ -187,7 +212,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     )
     def render(
         pathname: str | None, search: str | None, _: Any, browser: str | None
-    ) -> tuple[Any, Any, str, Any, Any]:
+    ) -> tuple[Any, Any, str, Any, Any, dict[str, str]]:
         state = parse_state(search)
         lang = state.lang or browser or "en"
         path = pathname if pathname in PAGES else "/cockpit"
@@ -203,7 +228,15 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             content = PAGES[path](PageContext(engine, state, lang, scope))
         except RequestError as exc:
             content = [html.Div(f"{exc.parameter}: {exc.message}", className="error")]
-        return content, nav, t("language", lang), breadcrumbs(state, path, lang), None
+        upload_style = {"display": "flex" if path == "/data" else "none"}
+        return (
+            content,
+            nav,
+            t("language", lang),
+            breadcrumbs(state, path, lang),
+            None,
+            (upload_style),
+        )
 
     @app.callback(
         Output("url", "search", allow_duplicate=True),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_ag_grid as dag
 import plotly.graph_objects as go
 from dash import html
 
+from leadboard.metrics.records import records
 from leadboard.web.components import PageContext, card, figure_layout, graph, grid
 from leadboard.web.i18n import t
 
@@ -110,7 +112,37 @@ def handover(ctx: PageContext) -> list[Any]:
         card(t("handover_tracking", ctx.lang), graph(figure_layout(lines), "v8-trend"), wide=True),
         card(t("forwarding_by_team", ctx.lang), grid(ctx, by_team, "v10-grid"), wide=True),
         card(t("acceptance_delay", ctx.lang), graph(figure_layout(fig), "v11-delay"), wide=True),
+        card(t("overdue_list", ctx.lang), _overdue(ctx), wide=True),
     ]
+
+
+def _overdue(ctx: PageContext) -> Any:
+    """V11: the overdue leads, oldest first (the records behind overdue_handover)."""
+    page = records(
+        ctx.engine,
+        ctx.request(["overdue_handover"]),
+        "overdue_handover",
+        {},
+        limit=200,
+        sort="age_h",
+        descending=True,
+    )
+    columns = ["lead_id", "team", "country", "campaign_id", "handover_at", "age_h"]
+    rows = [
+        {c: (r[c].isoformat(sep=" ") if hasattr(r[c], "isoformat") else r[c]) for c in columns}
+        for r in page.rows
+    ]
+    for row in rows:
+        row["age_h"] = round(float(row["age_h"]), 1)
+    return dag.AgGrid(
+        id="v11-overdue",
+        rowData=rows,
+        columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        columnSize="responsiveSizeToFit",
+        style={"height": "320px"},
+        className="ag-theme-quartz",
+    )
 
 
 def regions(ctx: PageContext) -> list[Any]:
