@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from leadboard.api.deps import SettingsDep, StoreDep
@@ -19,6 +19,7 @@ router = APIRouter(tags=["imports"])
 
 @router.post("/imports")
 def create_import(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     files: Annotated[
@@ -43,6 +44,8 @@ def create_import(
             report = import_files(store, paths, options)
         except ProfileError as exc:
             raise HTTPException(422, detail=str(exc)) from exc
+        if report.status == "committed":
+            request.app.state.engine.prepare_soon()
         body: dict[str, Any] = report.as_dict()
         body["rejects_file"] = None
         body["rejects_csv"] = rejects.read_text("utf-8") if rejects.exists() else None

@@ -8,6 +8,7 @@ values (`compare`) and the targets in scope, and caches the result under the sto
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from leadboard.settings import Settings
 from leadboard.store import Store
 from leadboard.store.ingest import data_version
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Key = tuple[Any, ...]
 Cells = dict[Key, dict[str, Any]]  # (dimension values..., bucket start) → base measures
@@ -166,6 +168,21 @@ class KpiEngine:
             self._prepared = version
             self._computed.clear()
         return version
+
+    def prepare_soon(self) -> None:
+        """Start preparing the new data version in the background (after an import), so the
+        first query after it does not pay for it alone."""
+        threading.Thread(
+            target=self._prepare_quietly, name="leadboard-prepare", daemon=True
+        ).start()
+
+    def _prepare_quietly(self) -> None:
+        # Only a head start: when it fails (the store closed meanwhile, say), the next query
+        # prepares again and reports the problem to its caller.
+        try:
+            self.prepare()
+        except Exception as exc:
+            log.info("background preparation stopped: %s", exc)
 
     def compute(
         self, request: KpiRequest, period: Period, as_of: datetime, version: int | None = None

@@ -94,6 +94,7 @@ def upload(ctx: PageContext, names: list[str], contents: list[str]) -> list[Any]
         report = import_files(ctx.engine.store, paths, ImportOptions(user="dashboard"))
     written = sum(c.written for c in report.counts.values())
     if report.status == "committed":
+        ctx.engine.prepare_soon()
         text = {
             "en": f"Imported: {written:,} rows written (data version {report.data_version}).",
             "de": f"Importiert: {written:,} Zeilen geschrieben (Datenstand {report.data_version}).",
