@@ -123,6 +123,30 @@ def test_targets_with_achievement_and_pace(loaded: Store) -> None:
             "pace": 3 / (1000 * elapsed),
             "elapsed": elapsed,
         },
+        {  # campaign C1's own target for its run (2026-01-01 to 2026-03-31)
+            "metric": "leads",
+            "period": "2026-01-01..2026-04-01",
+            "scope": {"campaign": "C1"},
+            "target": 100.0,
+            "actual": 1,
+            "achievement": 0.01,
+            "actual_to_date": 1,
+            "expected_to_date": 100.0,
+            "pace": 0.01,
+            "elapsed": 1.0,
+        },
+        {
+            "metric": "opportunity_volume",
+            "period": "2026-01-01..2026-04-01",
+            "scope": {"campaign": "C1"},
+            "target": 500000.0,
+            "actual": 120000.0,
+            "achievement": 0.24,
+            "actual_to_date": 120000.0,
+            "expected_to_date": 500000.0,
+            "pace": 0.24,
+            "elapsed": 1.0,
+        },
         {
             "metric": "opportunity_volume",
             "period": "2026-Q1",
@@ -141,7 +165,7 @@ def test_targets_with_achievement_and_pace(loaded: Store) -> None:
     assert [t["period"] for t in filtered.json()["targets"]] == ["2026-Q1"]
     # Only targets of the requested metrics are evaluated.
     only_leads = _client(loaded).get("/api/v1/kpi", params={**params, "metric": "leads"})
-    assert [t["metric"] for t in only_leads.json()["targets"]] == ["leads"]
+    assert [t["metric"] for t in only_leads.json()["targets"]] == ["leads", "leads"]
 
 
 def test_cli_and_api_return_the_same_json(loaded: Store) -> None:
@@ -362,3 +386,12 @@ def test_check_lists_quality_problems_with_records(loaded: Store, tmp_path: Path
     result = CliRunner().invoke(cli, ["check", "--store", loaded.url.raw])
     assert result.exit_code == 0, result.output  # warnings only: no KPI is wrong
     assert "warning lead_without_team: 1 leads have no sales team" in result.output
+
+
+def test_a_running_campaign_target_paces_by_day(loaded: Store) -> None:
+    engine = KpiEngine(loaded, lambda: datetime(2026, 2, 15, 12, tzinfo=UTC))
+    request = parse_request(Scope.everything(), ["leads"], ["campaign"], [], "2026-Q1")
+    (target,) = [t for t in engine.query(request).targets if t.scope == {"campaign": "C1"}]
+    elapsed = (45 + 0.5) / 90  # 2026-01-01 .. 2026-02-15T12:00 of a 90-day run
+    assert (target.actual_to_date, target.elapsed) == (1, pytest.approx(elapsed))
+    assert target.pace == pytest.approx(1 / (100 * elapsed))

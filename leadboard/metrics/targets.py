@@ -11,7 +11,7 @@ metrics (counts, amounts), the target itself for ratios.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from leadboard.metrics.calendar import Period, PeriodError
@@ -64,7 +64,70 @@ def _matching(
         scope = {d: row[c] for d, c in SCOPE_COLUMNS.items() if row[c] is not None}
         if all(d in scope and scope[d] in values for d, values in allowed.items()):
             out.append((row, target_period, scope))
+    for row, target_period, scope in _campaign_targets(engine):
+        if row["metric"] not in request.metrics:
+            continue
+        if not (target_period.start < period.end and period.start < target_period.end):
+            continue
+        if all(d in scope and scope[d] in values for d, values in allowed.items()):
+            out.append((row, target_period, scope))
     return out
+
+
+_CAMPAIGN_TARGETS = {
+    "target_leads": "leads",
+    "target_opportunities": "opportunities",
+    "target_opportunity_volume": "opportunity_volume",
+}
+
+
+def _campaign_targets(
+    engine: KpiEngine,
+) -> list[tuple[dict[str, Any], Period, dict[str, str]]]:
+    """A campaign's own targets, for its run (start_date .. end_date, inclusive).
+
+    The volume target is in the campaign's currency: converted at the rate of its start month
+    like the budget; a campaign whose rate is missing shows no volume target.
+    """
+    rows = engine.store.fetch_dicts(
+        "SELECT c.campaign_id, c.start_date, c.end_date, c.currency, c.target_leads, "
+        "c.target_opportunities, c.target_opportunity_volume, f.eur_per_unit AS own_rate, "
+        "r.eur_per_unit AS target_rate FROM campaigns c "
+        "LEFT JOIN fx_rates f ON f.currency = c.currency "
+        "AND f.month = CAST(date_trunc('month', c.start_date) AS DATE) "
+        "LEFT JOIN fx_rates r ON r.currency = ? "
+        "AND r.month = CAST(date_trunc('month', c.start_date) AS DATE) "
+        "WHERE c.target_leads IS NOT NULL OR c.target_opportunities IS NOT NULL "
+        "OR c.target_opportunity_volume IS NOT NULL",
+        [engine.currency],
+    )
+    out = []
+    for row in rows:
+        start = datetime.combine(row["start_date"], datetime.min.time())
+        end = datetime.combine(row["end_date"], datetime.min.time()) + timedelta(days=1)
+        run = Period(start, end, f"{start.date()}..{end.date()}")
+        for column, metric in _CAMPAIGN_TARGETS.items():
+            value = row[column]
+            if value is None:
+                continue
+            if column == "target_opportunity_volume":
+                value = _converted(float(value), row, engine.currency)
+                if value is None:
+                    continue
+            target = {"metric": metric, "value": value, "period": run.label}
+            out.append((target, run, {"campaign": row["campaign_id"]}))
+    return out
+
+
+def _converted(value: float, row: dict[str, Any], currency: str) -> float | None:
+    code = row["currency"] or currency
+    if code == currency:
+        return value
+    own = 1.0 if code == "EUR" else row["own_rate"]
+    target = 1.0 if currency == "EUR" else row["target_rate"]
+    if own is None or target is None:
+        return None
+    return value * float(own) / float(target)
 
 
 def _evaluate(
@@ -75,19 +138,26 @@ def _evaluate(
     as_of: datetime,
     version: int,
 ) -> list[TargetResult]:
-    """One monthly query for all targets of the same scope dimensions, summed per target.
+    """One query for all targets of the same scope dimensions, summed per target.
 
-    Target periods are whole months (a year, a quarter or a month), so monthly cells add up to
-    each; the month of as_of is cut at as_of by one more query for `actual to date`.
+    Periods of whole months (a year, a quarter, a month) add up from monthly cells, others (a
+    campaign's run) from daily ones; the bucket of as_of is cut at as_of by one more query for
+    `actual to date`.
     """
     metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
     filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
     span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
+    monthly_ok = all(_month_aligned(p.start) and _month_aligned(p.end) for _, p, _ in targets)
+    grain = "month" if monthly_ok else "day"
     monthly = engine.compute(
-        KpiRequest(request.scope, metrics, (*dims, "month"), filters), span, as_of, version
+        KpiRequest(request.scope, metrics, (*dims, grain), filters), span, as_of, version
     )
     cells = _by_key(monthly.cells)
-    month_start = datetime(as_of.year, as_of.month, 1)
+    month_start = (
+        datetime(as_of.year, as_of.month, 1)
+        if monthly_ok
+        else datetime(as_of.year, as_of.month, as_of.day)
+    )
     partial = None
     if any(p.start <= as_of < p.end for _, p, _ in targets):
         partial = (
@@ -119,6 +189,10 @@ def _evaluate(
             _result(row, target_period, scope, whole, to_date, t, monthly.unavailable, kpi)
         )
     return results
+
+
+def _month_aligned(moment: datetime) -> bool:
+    return moment.day == 1 and moment.time() == datetime.min.time()
 
 
 def _by_key(

@@ -136,11 +136,18 @@ def _formatter(unit: str, lang: str, currency: str) -> dict[str, str]:
     return {"function": f"kpi(params.value, '{unit}', '{lang}', '{currency}')"}
 
 
-def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> html.Div:
+def grid(
+    ctx: PageContext,
+    table: KpiTable,
+    grid_id: str,
+    height: int = 420,
+    targets: bool = False,
+) -> html.Div:
     """The KPI table as a sortable grid; numbers stay numbers, formatted per language.
 
     Clicking a dimension value drills down (it becomes a filter); clicking a number opens the
-    records behind it.
+    records behind it. With `targets`, each metric that has targets for the rows' dimension
+    value (a campaign's own targets, say) gets a target and an achievement column.
     """
     columns: list[dict[str, Any]] = []
     first_metric = True
@@ -174,6 +181,8 @@ def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> 
         {k: ("(–)" if v is None and k in table.request["by"] else v) for k, v in r.items()}
         for r in table.rows
     ]
+    if targets and len(table.request["by"]) == 1:
+        columns += _target_columns(ctx, table, rows)
     grid_key = {"type": "kpi-grid", "name": grid_id, "by": ",".join(table.request["by"])}
     return html.Div(
         id=grid_id,
@@ -188,6 +197,39 @@ def grid(ctx: PageContext, table: KpiTable, grid_id: str, height: int = 420) -> 
             className="ag-theme-quartz",
         ),
     )
+
+
+def _target_columns(
+    ctx: PageContext, table: KpiTable, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Target and achievement per row, from the targets scoped to the grouped dimension."""
+    dim = table.request["by"][0]
+    by_value = {(x.metric, x.scope[dim]): x for x in table.targets if list(x.scope) == [dim]}
+    metrics = sorted({m for m, _ in by_value}, key=table.request["metrics"].index)
+    columns: list[dict[str, Any]] = []
+    for metric in metrics:
+        unit = ctx.engine.registry[metric].unit
+        for row in rows:
+            hit = by_value.get((metric, row[dim]))
+            row[f"{metric}__target"] = hit.target if hit else None
+            row[f"{metric}__achievement"] = hit.achievement if hit else None
+        name = ctx.label(metric)
+        columns += [
+            {
+                "field": f"{metric}__target",
+                "headerName": f"{name} · {t('target', ctx.lang)}",
+                "type": "rightAligned",
+                "valueFormatter": _formatter(unit, ctx.lang, table.currency),
+            },
+            {
+                "field": f"{metric}__achievement",
+                "headerName": f"{name} · %",
+                "type": "rightAligned",
+                "valueFormatter": _formatter("percent", ctx.lang, table.currency),
+                "cellStyle": {"function": "achievementStyle(params.value)"},
+            },
+        ]
+    return columns
 
 
 def figure_layout(fig: go.Figure, height: int = 320) -> go.Figure:

@@ -36,7 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "funnel": {"en": "Lead and opportunity funnel", "de": "Lead- und Opportunity-Funnel"},
     "won": {"en": "Won", "de": "Gewonnen"},
-    "campaign_performance": {"en": "Campaign performance", "de": "Kampagnen-Performance"},
+    "campaign_performance": {
+        "en": "Campaign performance vs targets",
+        "de": "Kampagnen-Performance gegenüber Zielen",
+    },
     "handover_tracking": {"en": "Lead handover tracking", "de": "Tracking der Leadübergabe"},
     "forwarding_by_team": {
         "en": "Lead forwarding to sales, by team",

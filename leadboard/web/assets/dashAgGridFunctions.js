@@ -16,3 +16,14 @@ dagfuncs.kpi = function (value, unit, lang, currency) {
   }
   return new Intl.NumberFormat(locale, options).format(value);
 };
+
+// Target achievement as a traffic light: green from 100 %, amber from 80 %, red below.
+dagfuncs.achievementStyle = function (value) {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (value >= 1) {
+    return { color: "#1e8449", fontWeight: 600 };
+  }
+  return value >= 0.8 ? { color: "#d68910", fontWeight: 600 } : { color: "#c0392b", fontWeight: 600 };
+};

@@ -72,7 +72,11 @@ def campaigns(ctx: PageContext) -> list[Any]:
     fig.update_xaxes(title=ctx.label("cost"))
     fig.update_yaxes(title=ctx.label("opportunity_volume"))
     return [
-        card(t("campaign_performance", ctx.lang), grid(ctx, table, "v7-grid"), wide=True),
+        card(
+            t("campaign_performance", ctx.lang),
+            grid(ctx, table, "v7-grid", targets=True),
+            wide=True,
+        ),
         card(
             f"{ctx.label('cost')} / {ctx.label('opportunity_volume')}",
             graph(figure_layout(fig), "cost-benefit"),
