@@ -395,3 +395,37 @@ def test_a_running_campaign_target_paces_by_day(loaded: Store) -> None:
     elapsed = (45 + 0.5) / 90  # 2026-01-01 .. 2026-02-15T12:00 of a 90-day run
     assert (target.actual_to_date, target.elapsed) == (1, pytest.approx(elapsed))
     assert target.pace == pytest.approx(1 / (100 * elapsed))
+
+
+def test_periods_out_of_range_and_too_many_buckets_are_422(loaded: Store) -> None:
+    client = _client(loaded)
+    cases = [
+        ({"metric": "leads", "period": "9999"}, "period", "the period '9999' is outside"),
+        ({"metric": "leads", "period": "0001", "compare": "true"}, "period", "the period '0001'"),
+        ({"metric": "leads", "as_of": "0001-01-01T00:00:00+14:00"}, "as_of", "cannot read"),
+        (
+            {"metric": "pending_handover", "by": "day", "period": "2020-01-01..2030-01-01"},
+            "by",
+            "3653 day buckets in 2020-01-01..2030-01-01: at most 400",
+        ),
+    ]
+    for params, parameter, message in cases:
+        response = client.get("/api/v1/kpi", params=params)
+        assert response.status_code == 422, params
+        (detail,) = response.json()["detail"]
+        assert (detail["loc"][-1], detail["msg"][: len(message)]) == (parameter, message)
+
+
+def test_the_records_of_a_ratio_follow_its_definition(loaded: Store) -> None:
+    client = _client(loaded)
+    base = {"period": "2026-Q1", "as_of": "2026-04-01T00:00:00Z"}
+    pipeline = client.get("/api/v1/records", params={**base, "metric": "pipeline_per_cost"})
+    # the numerator's population: opportunities of campaign leads (O2 has no lead)
+    assert [r["opportunity_id"] for r in pipeline.json()["rows"]] == ["O1"]
+    accepted = client.get("/api/v1/records", params={**base, "metric": "acceptance_rate"})
+    # the denominator's population: every response
+    assert [r["lead_id"] for r in accepted.json()["rows"]] == ["L1", "L2"]
+    bad_cell = client.get(
+        "/api/v1/records", params={**base, "metric": "leads", "by": "month", "cell": "month=2026"}
+    )
+    assert bad_cell.status_code == 422

@@ -115,3 +115,25 @@ def test_grain_labels_and_previous_periods() -> None:
 def test_bad_periods_say_what_is_accepted(text: str) -> None:
     with pytest.raises(PeriodError, match=r"period|N ≥ 1"):
         Calendar().parse(text, AS_OF)
+
+
+def test_traffic_lights_know_which_way_is_better() -> None:
+    from leadboard.metrics.table import TargetResult
+    from leadboard.web.components import AMBER, GREEN, RED, traffic_light
+
+    def target(achievement: float) -> TargetResult:
+        return TargetResult(
+            "cost",
+            "2026",
+            {},
+            100.0,
+            achievement * 100,
+            achievement,
+            achievement * 100,
+            100.0,
+            achievement,
+            1.0,
+        )
+
+    assert [traffic_light(target(a)) for a in (1.1, 0.9, 0.5)] == [GREEN, AMBER, RED]
+    assert [traffic_light(target(a), False) for a in (0.9, 1.1, 1.5)] == [GREEN, AMBER, RED]

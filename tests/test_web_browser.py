@@ -151,7 +151,7 @@ def _open(browser: Any, url: str, locale: str = "en-GB") -> Watched:
         ),
     )
     page.goto(url)
-    page.wait_for_selector("#page .card, #page .tile, #page .empty", timeout=60_000)
+    page.wait_for_selector("#page .card, #page .tile, #page .empty, #page .error", timeout=60_000)
     return Watched(page, problems)
 
 
@@ -182,7 +182,8 @@ def test_every_page_loads_cleanly_and_is_saved_as_a_screenshot(
     for path in PAGES:
         watched = _open(browser, server.url + path)
         watched.page.wait_for_timeout(800)  # charts finish drawing
-        assert watched.page.title() == "Leadboard"
+        name = path.strip("/")
+        assert watched.page.title() == f"Leadboard · {name[0].upper()}{name[1:]}"
         # the house stylesheet is applied (dark blue header), not the browser's defaults
         header = watched.page.eval_on_selector(".top", "e => getComputedStyle(e).backgroundColor")
         assert header == "rgb(31, 78, 121)", path
@@ -303,6 +304,11 @@ def test_a_number_opens_its_records_and_a_value_drills_down(server: Server, brow
         arg=country,
         timeout=20_000,
     )
+    page.wait_for_function(
+        "r => (document.querySelector(r + \" .ag-cell[col-id='leads']\") || {}).innerText",
+        arg=row,
+        timeout=20_000,
+    )
     leads = page.inner_text(f"{row} .ag-cell[col-id='leads']").replace(",", "")
     page.click(f"{row} .ag-cell[col-id='leads']")
     page.wait_for_selector("#drill-total", timeout=20_000)
@@ -331,3 +337,21 @@ def test_the_data_page_imports_uploads_and_lists_every_problem(
     page.set_input_files("#upload input[type=file]", str(good))
     page.wait_for_selector("text=Imported: 1 rows written", timeout=30_000)
     assert watched.problems == []
+
+
+def test_a_custom_period_and_a_bad_one(server: Server, browser: Any) -> None:
+    watched = _open(browser, server.url + "/cockpit")
+    page = watched.page
+    page.fill("#f-custom", "2026-01-01..2026-02-01")
+    page.press("#f-custom", "Enter")
+    page.wait_for_url("**period=2026-01-01..2026-02-01**", timeout=20_000)
+    api = server.api("/api/v1/kpi", [("metric", "leads"), ("period", "2026-01-01..2026-02-01")])
+    page.wait_for_function(
+        "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value === v",
+        arg=str(api["rows"][0]["leads"]),
+        timeout=20_000,
+    )
+    bad = _open(browser, server.url + "/cockpit?period=2026-13")
+    bad.page.wait_for_selector("#page .error", timeout=20_000)
+    assert "cannot read the period '2026-13'" in bad.page.inner_text("#page .error")
+    assert watched.problems == [] and bad.problems == []

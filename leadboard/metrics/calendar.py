@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 GRAINS = ("day", "week", "month", "quarter", "fiscal_year")
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates outside would only overflow the calendar maths
 PRESETS = (
     "this-month",
     "last-month",
@@ -84,6 +85,21 @@ class Calendar:
     def parse(self, text: str, as_of: datetime) -> Period:
         """Read `2026`, `FY2026`, `2026-Q3`, `2026-07`, `last-30-days`, `this-month`, ... or
         `2026-01-01..2026-04-01`; relative periods count from `as_of` (naive UTC)."""
+        try:
+            period = self._parse(text, as_of)
+        except (ValueError, OverflowError) as exc:
+            if isinstance(exc, PeriodError):
+                raise
+            raise PeriodError(
+                f"the period {text!r} is outside the years {FIRST_YEAR}–{LAST_YEAR - 1}"
+            ) from exc
+        if not (period.start.year >= FIRST_YEAR and period.end.year <= LAST_YEAR):
+            raise PeriodError(
+                f"the period {text!r} is outside the years {FIRST_YEAR}–{LAST_YEAR - 1}"
+            )
+        return period
+
+    def _parse(self, text: str, as_of: datetime) -> Period:
         value = text.strip()
         if m := re.fullmatch(r"(?:FY)?(\d{4})", value):
             return self.year(int(m[1]))
@@ -181,7 +197,11 @@ class Calendar:
                     year, week = label.split("-W")
                     start = datetime.fromisocalendar(int(year), int(week), 1)
                 case "month" | "quarter" | "fiscal_year":
-                    return self.parse(label, datetime.min)
+                    kind = {"month": "month", "quarter": "quarter", "fiscal_year": "year"}[grain]
+                    period = self.parse(label.removeprefix("FY"), datetime(2000, 1, 1))
+                    if period.kind != kind or (grain == "fiscal_year") != label.startswith("FY"):
+                        raise ValueError(label)
+                    return period
                 case _:
                     raise ValueError(grain)
         except (ValueError, PeriodError) as exc:

@@ -62,6 +62,7 @@ DIMENSION_LABELS = {
     "fiscal_year": "Fiscal year",
 }
 _CACHE_SIZE = 256
+MAX_BUCKETS = 400  # a year of days; snapshot facts cost one sub-query per bucket
 
 
 def system_clock() -> datetime:
@@ -145,9 +146,19 @@ class KpiEngine:
         else:
             as_of = naive_utc(self.clock()).replace(second=0, microsecond=0)
         try:
-            return as_of, self.calendar.parse(request.period, as_of)
+            period = self.calendar.parse(request.period, as_of)
         except PeriodError as exc:
             raise RequestError("period", str(exc)) from exc
+        grain = request.grain
+        if grain is not None:
+            n = len(self.calendar.buckets(grain, period.start, period.end))
+            if n > MAX_BUCKETS:
+                raise RequestError(
+                    "by",
+                    f"{n} {grain} buckets in {period.label}: at most {MAX_BUCKETS}; "
+                    "use a coarser grain or a shorter period",
+                )
+        return as_of, period
 
     def prepare(self) -> int:
         """Materialize the prepared facts for the current data version (once).
@@ -161,10 +172,12 @@ class KpiEngine:
         with self._lock:
             if self._prepared == version:
                 return version
-            for name, build in PREPARED:
-                sql = ibis.to_sql(build(), dialect=self.store.dialect)
-                self.store.execute(f"DROP TABLE IF EXISTS {name}")
-                self.store.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}")
+            # One transaction (it holds the store's lock): a query never finds a table missing.
+            with self.store.transaction():
+                for name, build in PREPARED:
+                    sql = ibis.to_sql(build(), dialect=self.store.dialect)
+                    self.store.execute(f"DROP TABLE IF EXISTS {name}")
+                    self.store.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}")
             self._prepared = version
             self._computed.clear()
         return version

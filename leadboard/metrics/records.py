@@ -100,14 +100,19 @@ def records(
     if not s.dimensions <= set(fact.dimensions):
         raise RequestError("cell", f"{metric} has no records by {', '.join(sorted(s.dimensions))}")
     table, key, extras = _ENTITY[fact.name]
-    rows = _rows(fact, s, metric if metric in _SUBSET else None, table, key, extras)
+    # a ratio's records are its denominator's population (acceptance_rate: every response),
+    # unless only the numerator is a subset (pipeline_per_cost: the marketing opportunities)
+    subset = metric if metric in _SUBSET else None
+    if kpi.derived and base in _SUBSET and base not in kpi.denominator:
+        subset = base
+    rows = _rows(fact, s, subset, table, key, extras)
     columns = [*_entity_columns(table), *extras]
     if sort is not None and sort not in columns:
         raise RequestError("sort", f"unknown column {sort!r}; allowed: {', '.join(columns)}")
     keys = [ibis.desc(sort) if descending else ibis.asc(sort)] if sort else []
     keys += [
         ibis.asc(c)
-        for c in ([key] if table != "campaign_costs" else ["campaign_id", "date"])
+        for c in ([key] if table != "campaign_costs" else ["campaign_id", "date", "category"])
         if c != sort
     ]
     total_sql, total_params = bind(ibis.to_sql(rows.count(), dialect=engine.store.dialect), s)

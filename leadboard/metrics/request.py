@@ -163,8 +163,10 @@ def _as_of(value: str | datetime | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
+        moment = naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        if not 1900 <= moment.year < 2200:
+            raise ValueError(value)
+    except (ValueError, OverflowError) as exc:
         raise RequestError(
             "as_of", f"cannot read {value!r} as a timestamp (e.g. 2026-10-01T00:00:00Z)"
         ) from exc

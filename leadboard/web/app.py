@@ -50,7 +50,7 @@ def mount_dashboard(app: FastAPI, engine: KpiEngine) -> dash.Dash:
         suppress_callback_exceptions=True,
         assets_folder=str(__import__("pathlib").Path(__file__).with_name("assets")),
     )
-    dash_app.layout = _layout
+    dash_app.layout = lambda: _layout(data_version(engine.store))
     _callbacks(dash_app, engine)
     # Dash sets itself up (scans assets/: the stylesheet, grid formatters) on its first request
     # to "/" only; pages served by the catch-all route would come without them.
@@ -58,13 +58,15 @@ def mount_dashboard(app: FastAPI, engine: KpiEngine) -> dash.Dash:
     return dash_app
 
 
-def _layout() -> html.Div:
+def _layout(version: int) -> html.Div:
+    """The page shell; it knows the data version it is rendered with, so the live timer only
+    re-renders when an import changed the data afterwards."""
     return html.Div(
         className="shell",
         children=[
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="browser-lang"),
-            dcc.Store(id="data-version"),
+            dcc.Store(id="data-version", data=version),
             dcc.Interval(id="live", interval=LIVE_SECONDS * 1000),
             html.Header(
                 className="top",
@@ -81,6 +83,13 @@ def _layout() -> html.Div:
                     dcc.Dropdown(
                         id="f-period", clearable=False, searchable=True, className="period"
                     ),
+                    dcc.Input(
+                        id="f-custom",
+                        type="text",
+                        debounce=True,
+                        placeholder="2026-01-01..2026-04-01",
+                        className="custom-period",
+                    ),
                     *[
                         dcc.Dropdown(id=f"f-{dim}", multi=True, className="filter")
                         for dim in FILTER_DIMENSIONS
@@ -96,6 +105,7 @@ def _layout() -> html.Div:
                 children=data.upload_card("en"),
             ),
             html.Div(id="drill", className="page drill-area"),
+            dcc.Store(id="title-sink"),
         ],
     )
 
@@ -106,10 +116,12 @@ _OPTIONS: dict[tuple[int, Any], list[list[str]]] = {}
 def _filter_options(engine: KpiEngine, scope: Scope) -> list[list[str]]:
     """The values of each filter, read once per data version and scope."""
     key = (engine.prepare(), scope.key())
-    if key not in _OPTIONS:
-        _OPTIONS.clear()
-        _OPTIONS[key] = [dimension_values(engine, scope, d) for d in FILTER_DIMENSIONS]
-    return _OPTIONS[key]
+    options = _OPTIONS.get(key)
+    if options is None:
+        options = [dimension_values(engine, scope, d) for d in FILTER_DIMENSIONS]
+        _OPTIONS.clear()  # requests in other threads keep the lists they already hold
+        _OPTIONS[key] = options
+    return options
 
 
 def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
@@ -140,6 +152,14 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         )
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
+        "function(path) { const page = (path || '/cockpit').replace('/', '') || 'cockpit'; "
+        "document.title = 'Leadboard · ' + page.charAt(0).toUpperCase() + page.slice(1); "
+        "return page; }",
+        Output("title-sink", "data"),
+        Input("url", "pathname"),
+    )
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(children) { if (children) { setTimeout(() => { const e = "
         "document.getElementById('drill-panel'); if (e) { e.scrollIntoView({behavior: "
         "'smooth'}); } }, 50); } return window.dash_clientside.no_update; }",
@@ -151,14 +171,17 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     @app.callback(
         Output("url", "search"),
         [Input(f"f-{d}", "value") for d in ("period", *FILTER_DIMENSIONS)],
+        Input("f-custom", "value"),
         Input("lang-switch", "n_clicks"),
         State("url", "search"),
         State("browser-lang", "data"),
         prevent_initial_call=True,
     )
-    def filters_to_url(*args: Any) -> str:
+    def filters_to_url(*args: Any) -> Any:
         period, *values = args[: 1 + len(FILTER_DIMENSIONS)]
-        search, browser = args[-2], args[-1]
+        custom, search, browser = args[-4], args[-2], args[-1]
+        if ctx.triggered_id == "f-custom" and custom and custom.strip():
+            period = custom.strip()  # any period the engine reads: 2026-02, a..b, last-7-days
         current = parse_state(search)
         lang = current.lang or browser or "en"
         if ctx.triggered_id == "lang-switch":
@@ -169,7 +192,9 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             filters,
             lang if lang != (browser or "en") or current.lang else None,
         )
-        return new.query()
+        query = new.query()
+        # The filters were just set from the URL: writing the same URL back would render again.
+        return dash.no_update if query == (search or "") else query
 
     @app.callback(
         Output("f-period", "options"),
@@ -205,6 +230,8 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         Output("crumbs", "children"),
         Output("drill", "children"),
         Output("upload-area", "style"),
+        Output("upload-title", "children"),
+        Output("upload-hint", "children"),
         Input("url", "pathname"),
         Input("url", "search"),
         Input("data-version", "data"),
@@ -212,7 +239,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     )
     def render(
         pathname: str | None, search: str | None, _: Any, browser: str | None
-    ) -> tuple[Any, Any, str, Any, Any, dict[str, str]]:
+    ) -> tuple[Any, Any, str, Any, Any, dict[str, str], str, str]:
         state = parse_state(search)
         lang = state.lang or browser or "en"
         path = pathname if pathname in PAGES else "/cockpit"
@@ -229,13 +256,16 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         except RequestError as exc:
             content = [html.Div(f"{exc.parameter}: {exc.message}", className="error")]
         upload_style = {"display": "flex" if path == "/data" else "none"}
+        title, hint = data.upload_texts(lang)
         return (
             content,
             nav,
             t("language", lang),
             breadcrumbs(state, path, lang),
             None,
-            (upload_style),
+            upload_style,
+            title,
+            hint,
         )
 
     @app.callback(

@@ -62,13 +62,16 @@ class PageContext:
         return fmt(value, self.engine.registry[metric].unit, self.lang, currency)
 
 
-def traffic_light(target: TargetResult | None) -> str:
-    """Green on or above plan, amber within 20 % below, red further below."""
+def traffic_light(target: TargetResult | None, higher_is_better: bool | None = True) -> str:
+    """Green on plan, amber within 20 % of it, red further off; for a KPI where lower is
+    better (cost, cost per lead) staying at or under the target is on plan."""
     if target is None:
         return GREY
     ratio = target.pace if target.elapsed < 1 else target.achievement
     if ratio is None:
         return GREY
+    if higher_is_better is False:
+        return GREEN if ratio <= 1 else AMBER if ratio <= 1.2 else RED
     return GREEN if ratio >= 1 else AMBER if ratio >= 0.8 else RED
 
 
@@ -108,7 +111,10 @@ def tile(ctx: PageContext, table: KpiTable, metric: str) -> html.Div:
             html.Div(
                 className="tile-head",
                 children=[
-                    html.Span(className="light", style={"background": traffic_light(target)}),
+                    html.Span(
+                        className="light",
+                        style={"background": traffic_light(target, kpi.higher_is_better)},
+                    ),
                     html.Span(ctx.label(metric), className="tile-label"),
                 ],
             ),
@@ -209,6 +215,7 @@ def _target_columns(
     columns: list[dict[str, Any]] = []
     for metric in metrics:
         unit = ctx.engine.registry[metric].unit
+        better = "false" if ctx.engine.registry[metric].higher_is_better is False else "true"
         for row in rows:
             hit = by_value.get((metric, row[dim]))
             row[f"{metric}__target"] = hit.target if hit else None
@@ -226,7 +233,9 @@ def _target_columns(
                 "headerName": f"{name} · %",
                 "type": "rightAligned",
                 "valueFormatter": _formatter("percent", ctx.lang, table.currency),
-                "cellStyle": {"function": "achievementStyle(params.value)"},
+                "cellStyle": {
+                    "function": f"achievementStyle(params.value, {better})",
+                },
             },
         ]
     return columns

@@ -17,13 +17,17 @@ dagfuncs.kpi = function (value, unit, lang, currency) {
   return new Intl.NumberFormat(locale, options).format(value);
 };
 
-// Target achievement as a traffic light: green from 100 %, amber from 80 %, red below.
-dagfuncs.achievementStyle = function (value) {
+// Target achievement as a traffic light: green on plan, amber within 20 %, red further off.
+// Where lower is better (cost), staying at or under the target is on plan.
+dagfuncs.achievementStyle = function (value, higherIsBetter) {
   if (value === null || value === undefined) {
     return null;
   }
-  if (value >= 1) {
-    return { color: "#1e8449", fontWeight: 600 };
+  var green = { color: "#1e8449", fontWeight: 600 };
+  var amber = { color: "#d68910", fontWeight: 600 };
+  var red = { color: "#c0392b", fontWeight: 600 };
+  if (higherIsBetter === false) {
+    return value <= 1 ? green : value <= 1.2 ? amber : red;
   }
-  return value >= 0.8 ? { color: "#d68910", fontWeight: 600 } : { color: "#c0392b", fontWeight: 600 };
+  return value >= 1 ? green : value >= 0.8 ? amber : red;
 };

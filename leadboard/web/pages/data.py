@@ -65,8 +65,7 @@ def _grid(grid_id: str, rows: list[dict[str, Any]]) -> dag.AgGrid:
     )
 
 
-def upload_card(lang: str) -> html.Section:
-    """Kept outside the page's content, so a live re-render never wipes an import's result."""
+def upload_texts(lang: str) -> tuple[str, str]:
     title = {"en": "Import files", "de": "Dateien importieren"}[lang]
     hint = {
         "en": "Drop canonical CSV files or an XLSX workbook here, or click to choose. Everything "
@@ -75,11 +74,24 @@ def upload_card(lang: str) -> html.Section:
         "Alles wird zuerst geprüft; bei einem Fehler wird nichts geschrieben und jedes Problem "
         "aufgelistet.",
     }[lang]
-    return card(
-        title,
-        dcc.Upload(id="upload", multiple=True, className="upload", children=html.Div(hint)),
-        html.Div(id="upload-result"),
-        wide=True,
+    return title, hint
+
+
+def upload_card(lang: str) -> html.Section:
+    """Kept outside the page's content, so a live re-render never wipes an import's result."""
+    title, hint = upload_texts(lang)
+    return html.Section(
+        className="card wide",
+        children=[
+            html.H2(title, id="upload-title"),
+            dcc.Upload(
+                id="upload",
+                multiple=True,
+                className="upload",
+                children=html.Div(hint, id="upload-hint"),
+            ),
+            html.Div(id="upload-result"),
+        ],
     )
 
 
