@@ -60,7 +60,8 @@ def filter_click(page: Page, url: str) -> float:
     start = time.perf_counter()
     page.click("#f-country")
     page.keyboard.type("DE")
-    page.keyboard.press("Enter")
+    # pick the option itself: Enter could take the first option before the list is filtered
+    page.get_by_role("option", name="DE", exact=True).click()
     page.wait_for_function(
         "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value !== v",
         arg=before,

@@ -208,7 +208,8 @@ def test_a_filter_changes_the_url_and_the_numbers_and_back_works(
     before = _tile_values(page)
     page.click("#f-country")
     page.keyboard.type("DE")
-    page.keyboard.press("Enter")
+    # pick the option itself: Enter could take the first option before the list is filtered
+    page.get_by_role("option", name="DE", exact=True).click()
     page.wait_for_url("**country=DE**", timeout=20_000)
     page.wait_for_function(
         "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value !== v",
