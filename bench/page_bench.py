@@ -20,17 +20,9 @@ import time
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
-PAGES = [
-    "/cockpit",
-    "/campaigns",
-    "/budget",
-    "/leads",
-    "/handover",
-    "/topics",
-    "/regions",
-    "/opportunities",
-    "/data",
-]
+from leadboard.web.app import PAGES as DASHBOARD_PAGES
+
+PAGES = list(DASHBOARD_PAGES)
 READY = "#page .card, #page .tile, #page .empty"
 
 

@@ -24,31 +24,15 @@ from typing import Any
 import httpx
 import pytest
 
+from leadboard.web.app import PAGES as DASHBOARD_PAGES
+from leadboard.web.pages.cockpit import TILES as COCKPIT_TILES
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
-PAGES = [
-    "/cockpit",
-    "/campaigns",
-    "/budget",
-    "/leads",
-    "/handover",
-    "/topics",
-    "/regions",
-    "/opportunities",
-    "/data",
-]
-TILES = [
-    "leads",
-    "opportunities",
-    "opportunity_volume",
-    "marketing_contribution",
-    "lead_conversion_rate",
-    "cost_per_lead",
-    "acceptance_rate",
-    "overdue_handover",
-]
+PAGES = list(DASHBOARD_PAGES)
+TILES = COCKPIT_TILES
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 if CHROMIUM is None:
