@@ -123,6 +123,28 @@ def test_targets_with_achievement_and_pace(loaded: Store) -> None:
             "pace": 3 / (1000 * elapsed),
             "elapsed": elapsed,
         },
+        {
+            "metric": "opportunity_volume",
+            "period": "2026-Q1",
+            "scope": {"unit": "Cloud"},
+            "target": 250000.0,
+            "actual": 120000.0,
+            "achievement": 0.48,
+            "actual_to_date": 120000.0,
+            "expected_to_date": 250000.0,
+            "pace": 0.48,
+            "elapsed": 1.0,
+        },
+    ]
+    # A filter the global target does not carry hides it; the unit target stays.
+    filtered = _client(loaded).get("/api/v1/kpi", params={**params, "filter": "unit=Cloud"})
+    assert [t["period"] for t in filtered.json()["targets"]] == ["2026-Q1"]
+    # Only targets of the requested metrics are evaluated.
+    only_leads = _client(loaded).get("/api/v1/kpi", params={**params, "metric": "leads"})
+    assert [t["metric"] for t in only_leads.json()["targets"]] == ["leads"]
+    # a campaign's own targets come with requests about campaigns
+    by_campaign = _client(loaded).get("/api/v1/kpi", params={**params, "by": "campaign"})
+    assert [t for t in by_campaign.json()["targets"] if "campaign" in t["scope"]] == [
         {  # campaign C1's own target for its run (2026-01-01 to 2026-03-31)
             "metric": "leads",
             "period": "2026-01-01..2026-04-01",
@@ -147,25 +169,7 @@ def test_targets_with_achievement_and_pace(loaded: Store) -> None:
             "pace": 0.24,
             "elapsed": 1.0,
         },
-        {
-            "metric": "opportunity_volume",
-            "period": "2026-Q1",
-            "scope": {"unit": "Cloud"},
-            "target": 250000.0,
-            "actual": 120000.0,
-            "achievement": 0.48,
-            "actual_to_date": 120000.0,
-            "expected_to_date": 250000.0,
-            "pace": 0.48,
-            "elapsed": 1.0,
-        },
     ]
-    # A filter the global target does not carry hides it; the unit target stays.
-    filtered = _client(loaded).get("/api/v1/kpi", params={**params, "filter": "unit=Cloud"})
-    assert [t["period"] for t in filtered.json()["targets"]] == ["2026-Q1"]
-    # Only targets of the requested metrics are evaluated.
-    only_leads = _client(loaded).get("/api/v1/kpi", params={**params, "metric": "leads"})
-    assert [t["metric"] for t in only_leads.json()["targets"]] == ["leads", "leads"]
 
 
 def test_cli_and_api_return_the_same_json(loaded: Store) -> None:

@@ -6,6 +6,9 @@ value that is allowed; a target for a wider scope than the user may see is not s
 is the metric over the target's own period and scope. Pace compares the actual up to
 t = min(end, as_of) with the share of the target due by t: target × elapsed share for additive
 metrics (counts, amounts), the target itself for ratios.
+
+Besides the rows of `targets`, each campaign's own targets (`target_leads`, ...) count for
+requests grouped or filtered by campaign.
 """
 
 from __future__ import annotations
@@ -64,7 +67,9 @@ def _matching(
         scope = {d: row[c] for d, c in SCOPE_COLUMNS.items() if row[c] is not None}
         if all(d in scope and scope[d] in values for d, values in allowed.items()):
             out.append((row, target_period, scope))
-    for row, target_period, scope in _campaign_targets(engine):
+    # a campaign's own targets matter where the request is about campaigns (V5, V7)
+    about_campaigns = "campaign" in request.by or "campaign" in allowed
+    for row, target_period, scope in _campaign_targets(engine) if about_campaigns else []:
         if row["metric"] not in request.metrics:
             continue
         if not (target_period.start < period.end and period.start < target_period.end):
