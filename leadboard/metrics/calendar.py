@@ -14,14 +14,15 @@ from datetime import UTC, date, datetime, timedelta
 
 GRAINS = ("day", "week", "month", "quarter", "fiscal_year")
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates outside would only overflow the calendar maths
-PRESETS = (
+PRESETS = (  # the periods relative to as_of that every interface offers
     "this-month",
     "last-month",
     "this-quarter",
     "last-quarter",
     "this-year",
     "last-year",
-    "last-N-days",
+    "last-30-days",
+    "last-90-days",
 )
 
 

@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from leadboard.metrics.calendar import PRESETS
+
 FILTER_DIMENSIONS = ("country", "region", "unit", "team", "topic", "channel", "campaign")
-PERIOD_PRESETS = (
-    "this-month",
-    "last-month",
-    "this-quarter",
-    "last-quarter",
-    "this-year",
-    "last-year",
-    "last-30-days",
-    "last-90-days",
-)
+PERIOD_PRESETS = PRESETS
 DEFAULT_PERIOD = "this-year"
 
 
