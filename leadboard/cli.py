@@ -192,6 +192,7 @@ def status(store: StoreOpt = None) -> None:
     if advert is not None:
         from leadboard.client import get_json
 
+        console.print(f"[dim]via the running server at {advert.url}[/dim]")
         body = get_json(advert.url, "/api/v1/status")
     else:
         from leadboard.store.status import store_status
@@ -209,6 +210,7 @@ def history(store: StoreOpt = None, limit: int = 20) -> None:
     if advert is not None:
         from leadboard.client import get_json
 
+        console.print(f"[dim]via the running server at {advert.url}[/dim]")
         rows = get_json(advert.url, f"/api/v1/imports?limit={limit}")
     else:
         from leadboard.store.ingest import import_history
