@@ -433,3 +433,23 @@ def test_the_records_of_a_ratio_follow_its_definition(loaded: Store) -> None:
         "/api/v1/records", params={**base, "metric": "leads", "by": "month", "cell": "month=2026"}
     )
     assert bad_cell.status_code == 422
+
+
+def test_responses_by_reason_and_opportunities_by_stage(loaded: Store) -> None:
+    client = _client(loaded)
+    base = {"period": "2026-Q1", "as_of": "2026-04-01T00:00:00Z"}
+    reasons = client.get(
+        "/api/v1/kpi", params={**base, "metric": "rejected,accepted", "by": "reason"}
+    ).json()["rows"]
+    assert reasons == [
+        {"reason": "No budget", "rejected": 1, "accepted": 0},
+        {"reason": None, "rejected": 0, "accepted": 1},  # acceptances carry no reason
+    ]
+    stages = client.get(
+        "/api/v1/kpi", params={**base, "metric": "opportunities,leads", "by": "stage"}
+    ).json()["rows"]
+    # leads have no stage: missing, not 0
+    assert stages == [
+        {"stage": "Closed Won", "opportunities": 1, "leads": None},
+        {"stage": "Proposal", "opportunities": 1, "leads": None},
+    ]

@@ -55,6 +55,8 @@ DIMENSION_LABELS = {
     "account": "Account",
     "industry": "Industry",
     "segment": "Segment",
+    "stage": "Stage",
+    "reason": "Response reason",
     "day": "Day",
     "week": "Week",
     "month": "Month",

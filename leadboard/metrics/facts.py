@@ -33,6 +33,8 @@ DIMENSIONS = (
     "account",
     "industry",
     "segment",
+    "stage",  # opportunities only
+    "reason",  # sales' feedback on a response (rejections) only
 )
 BUCKET = "_bucket"
 RESPONSES = ("accepted", "rejected")
@@ -201,6 +203,7 @@ def _lead_frame(dims: set[str]) -> tuple[ir.Table, dict[str, ir.Value]]:
         "account": leads.account_id,
         "industry": accounts.industry,
         "segment": accounts.segment,
+        "reason": leads.response_reason,
     }
     return joined, values
 
@@ -223,6 +226,7 @@ def _opportunity_frame(opps: ir.Table, dims: set[str]) -> tuple[ir.Table, dict[s
         "industry": accounts.industry,
         "segment": accounts.segment,
     }
+    values["stage"] = opps.stage
     if "lead_campaign_id" in opps.columns:  # the prepared copy knows the lead's campaign
         values.update(campaign=opps.lead_campaign_id, channel=opps.lead_channel)
     return joined, values
@@ -254,6 +258,7 @@ STATE_SCHEMA = {
     "handover_at": "timestamp",
     "response_at": "timestamp",
     "response": "string",
+    "response_reason": "string",
 }
 
 
@@ -272,6 +277,7 @@ _LEAD_EXTRA = {
     "handover_at": "timestamp",
     "response_at": "timestamp",
     "response": "string",
+    "response_reason": "string",
     "first_opportunity_at": "timestamp",
 }
 _OPPORTUNITY_EXTRA = {"lead_campaign_id": "string", "lead_channel": "string"}
@@ -307,6 +313,7 @@ def lead_facts() -> ir.Table:
         handover_at=state.handover_at,
         response_at=state.response_at,
         response=state.response,
+        response_reason=state.response_reason,
         first_opportunity_at=first.first_opportunity_at,
     )
 
@@ -344,9 +351,10 @@ def handover_state() -> ir.Table:
     first = responses.group_by("lead_id").aggregate(
         response_at=responses.occurred_at.min(),
         response=responses.event.argmin(responses.occurred_at),
+        response_reason=responses.reason.argmin(responses.occurred_at),
     )
     return handovers.left_join(first, "lead_id").select(
-        "lead_id", "handover_at", first.response_at, first.response
+        "lead_id", "handover_at", first.response_at, first.response, first.response_reason
     )
 
 
@@ -578,7 +586,9 @@ class Fact:
     filter: Callable[[Frame, Slice], ir.BooleanValue] | None = None
 
 
-_LEAD_DIMS = DIMENSIONS
+_LEAD_DIMS = tuple(d for d in DIMENSIONS if d not in ("stage", "reason"))
+_RESPONSE_DIMS = (*_LEAD_DIMS, "reason")
+_OPPORTUNITY_DIMS = (*_LEAD_DIMS, "stage")
 _CAMPAIGN_DIMS = ("campaign", "channel", "topic", "unit", "country", "region")
 
 
@@ -607,7 +617,7 @@ FACTS: dict[str, Fact] = {
         "response",
         lambda s: handover_frame(s, "response_at"),
         _response_measures,
-        _LEAD_DIMS,
+        _RESPONSE_DIMS,
         _response_filter,
     ),
     "pending": Fact(
@@ -621,13 +631,13 @@ FACTS: dict[str, Fact] = {
         "opportunity",
         lambda s: opportunity_frame(s, "created_at"),
         _opportunity_measures,
-        _LEAD_DIMS,
+        _OPPORTUNITY_DIMS,
     ),
     "closed": Fact(
         "closed",
         lambda s: opportunity_frame(s, "closed_at"),
         _closed_measures,
-        _LEAD_DIMS,
+        _OPPORTUNITY_DIMS,
         _closed_filter,
     ),
     "cost": Fact("cost", cost_frame, _cost_measures, _CAMPAIGN_DIMS),

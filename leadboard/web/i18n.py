@@ -58,6 +58,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "all": {"en": "all", "de": "alle"},
     "records": {"en": "records", "de": "Datensätze"},
+    "rejection_reasons": {
+        "en": "Why sales rejects leads (Pareto)",
+        "de": "Warum der Vertrieb Leads ablehnt (Pareto)",
+    },
+    "pipeline_by_stage": {
+        "en": "Opportunity volume by stage (count on the bars)",
+        "de": "Opportunity-Volumen nach Phase (Anzahl an den Balken)",
+    },
     "overdue_list": {
         "en": "Overdue leads, oldest first (no lead left behind)",
         "de": "Überfällige Leads, älteste zuerst (kein Lead bleibt liegen)",
@@ -93,6 +101,8 @@ DIMENSION_NAMES = {
     "owner": {"en": "Owner", "de": "Verantwortlich"},
     "account": {"en": "Account", "de": "Account"},
     "month": {"en": "Month", "de": "Monat"},
+    "stage": {"en": "Stage", "de": "Phase"},
+    "reason": {"en": "Reason", "de": "Grund"},
 }
 
 

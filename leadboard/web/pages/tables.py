@@ -116,8 +116,40 @@ def handover(ctx: PageContext) -> list[Any]:
         card(t("handover_tracking", ctx.lang), graph(figure_layout(lines), "v8-trend"), wide=True),
         card(t("forwarding_by_team", ctx.lang), grid(ctx, by_team, "v10-grid"), wide=True),
         card(t("acceptance_delay", ctx.lang), graph(figure_layout(fig), "v11-delay"), wide=True),
+        card(t("rejection_reasons", ctx.lang), _rejection_pareto(ctx), wide=True),
         card(t("overdue_list", ctx.lang), _overdue(ctx), wide=True),
     ]
+
+
+def _rejection_pareto(ctx: PageContext) -> Any:
+    """Sales' feedback: rejections by reason, largest first, with the cumulative share."""
+    table = ctx.query(["rejected"], ["reason"])
+    rows = sorted(
+        (r for r in table.rows if r["reason"] is not None and r["rejected"]),
+        key=lambda r: -r["rejected"],
+    )
+    total = sum(r["rejected"] for r in rows) or 1
+    shares, running = [], 0
+    for r in rows:
+        running += r["rejected"]
+        shares.append(running / total)
+    reasons = [r["reason"] for r in rows]
+    fig = go.Figure(
+        [
+            go.Bar(x=reasons, y=[r["rejected"] for r in rows], name=ctx.label("rejected")),
+            go.Scatter(x=reasons, y=shares, yaxis="y2", mode="lines+markers", name="Σ %"),
+        ]
+    )
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".0%",
+            "range": [0, 1.05],
+            "showgrid": False,
+        }
+    )
+    return graph(figure_layout(fig), "v8-reasons")
 
 
 def _overdue(ctx: PageContext) -> Any:
@@ -251,10 +283,22 @@ def opportunities(ctx: PageContext) -> list[Any]:
         "won_volume",
         "win_rate",
     ]
+    by_stage = ctx.query(["opportunities", "opportunity_volume"], ["stage"])
+    stages = [r for r in by_stage.rows if r["stage"] is not None]
+    fig = go.Figure(
+        go.Bar(
+            x=[r["stage"] for r in stages],
+            y=[r["opportunity_volume"] for r in stages],
+            text=[r["opportunities"] for r in stages],
+            textposition="outside",
+            marker={"color": "#2e86c1"},
+        )
+    )
     return [
+        card(t("pipeline_by_stage", ctx.lang), graph(figure_layout(fig), "opps-stages"), wide=True),
         card(
             t("opportunities", ctx.lang),
             grid(ctx, ctx.query(metrics, ["unit"]), "opps-units"),
             wide=True,
-        )
+        ),
     ]
