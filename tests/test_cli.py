@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 from leadboard.cli import app
 from leadboard.store import open_store
 from tests.canonical import dataset, write_csv, write_dataset
+from tests.serving import start_server
 
 runner = CliRunner()
 
@@ -84,35 +83,13 @@ def test_bad_store_urls_are_explained(tmp_path: Path) -> None:
     assert "cannot connect to PostgreSQL" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_commands_go_through_a_running_server_on_the_embedded_store(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
-    port = _free_port()
     log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "leadboard.cli",
-            "serve",
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=dict(os.environ),
-    )
+    server, url = start_server(store, log, env=dict(os.environ))
     try:
-        _wait_for(f"http://127.0.0.1:{port}/api/v1/health", server)
         advert = json.loads((tmp_path / "s.duckdb.server.json").read_text())
-        assert advert == {"url": f"http://127.0.0.1:{port}", "pid": server.pid}
+        assert advert == {"url": url, "pid": server.pid}
         paths = write_dataset(tmp_path, dataset())
         result = subprocess.run(
             [
@@ -131,7 +108,7 @@ def test_commands_go_through_a_running_server_on_the_embedded_store(tmp_path: Pa
         assert result.returncode == 0, result.stdout + result.stderr
         assert "held by the running Leadboard server" in result.stderr
         assert "Imported in" in result.stdout
-        rows = httpx.get(f"http://127.0.0.1:{port}/api/v1/status").json()["rows"]
+        rows = httpx.get(f"{url}/api/v1/status").json()["rows"]
         assert rows["leads"] == 3
         history = subprocess.run(
             [sys.executable, "-m", "leadboard.cli", "history", "--store", str(store)],
@@ -147,15 +124,3 @@ def test_commands_go_through_a_running_server_on_the_embedded_store(tmp_path: Pa
     assert not (tmp_path / "s.duckdb.server.json").exists()
     with open_store(str(store)) as st:  # the server released the file
         assert st.scalar("SELECT count(*) FROM leads") == 3
-
-
-def _wait_for(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the server exited"
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} never answered")

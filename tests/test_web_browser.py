@@ -11,7 +11,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 
 from leadboard.web.app import PAGES as DASHBOARD_PAGES
 from leadboard.web.pages.cockpit import TILES as COCKPIT_TILES
+from tests.serving import start_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -54,12 +54,6 @@ class Server:
         return httpx.get(self.url + path, params=params, timeout=60).json()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "leadboard.cli", *args],
@@ -75,29 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = tmp_path_factory.mktemp("web") / "demo.duckdb"
     made = _cli("demo", "--leads", "6000", "--seed", "5", "--no-serve", "--store", str(store))
     assert made.returncode == 0, made.stderr
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "leadboard.cli",
-            "serve",
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-        ],
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
+    process, url = start_server(store)
     yield Server(url, store, process)
     process.terminate()
     process.wait(timeout=20)
