@@ -180,11 +180,12 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     def filters_to_url(*args: Any) -> Any:
         period, *values = args[: 1 + len(FILTER_DIMENSIONS)]
         custom, search, browser = args[-4], args[-2], args[-1]
-        if ctx.triggered_id == "f-custom" and custom and custom.strip():
+        # Typing fast, the custom period can arrive together with the filters set from the URL.
+        if "f-custom.value" in ctx.triggered_prop_ids and custom and custom.strip():
             period = custom.strip()  # any period the engine reads: 2026-02, a..b, last-7-days
         current = parse_state(search)
         lang = current.lang or browser or "en"
-        if ctx.triggered_id == "lang-switch":
+        if "lang-switch.n_clicks" in ctx.triggered_prop_ids:
             lang = "de" if lang == "en" else "en"
         filters = {d: tuple(v) for d, v in zip(FILTER_DIMENSIONS, values, strict=True) if v}
         new = ViewState(
