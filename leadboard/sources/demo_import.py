@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
-import pyarrow as pa
-
 from leadboard.model.entities import BY_NAME
-from leadboard.sources.files import FILE, ROW, RawFrame, constant_text
+from leadboard.sources.files import FILE, ROW, RawFrame, constant_text, row_numbers
 from leadboard.sources.importer import ImportOptions, ImportReport, Progress, import_frames
 from leadboard.store import Store
 
@@ -21,7 +18,7 @@ def demo_frames(n_leads: int, seed: int, as_of: datetime | None = None) -> list[
     for name, table in generate_company(n_leads, seed, as_of).items():
         source = f"demo:{name}"
         table = table.append_column(FILE, constant_text(source, table.num_rows))
-        table = table.append_column(ROW, pa.array(np.arange(2, 2 + table.num_rows)))
+        table = table.append_column(ROW, row_numbers(table.num_rows))
         frames.append(RawFrame(BY_NAME[name], source, table))
     return frames
 

@@ -23,9 +23,13 @@ Progress = Callable[[int], None]  # called with the number of bytes just read
 
 def constant_text(value: str, n: int) -> pa.Array:
     """`n` times the same text, without building a Python list of `n` strings."""
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
-    ).cast(pa.string())
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def row_numbers(n: int, first: int = 2) -> pa.Array:
+    """first, first + 1, ... as int64, built from NumPy's buffer without Arrow's pandas shim."""
+    values = np.arange(first, first + n, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(values)])
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def frame_from_columns(
     arrays[ROW] = (
         pa.array(rows, pa.int64())
         if rows is not None
-        else pa.array(np.arange(2, 2 + n, dtype=np.int64))
+        else row_numbers(n)
     )
     return RawFrame(entity, source, pa.table(arrays))
 
