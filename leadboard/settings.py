@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     sla_hours: float = Field(
         48.0, gt=0, description="Hours sales has to respond to a handed-over lead."
     )
+    unprocessed_days: float = Field(
+        14.0,
+        gt=0,
+        description="Age in days after which a lead never handed over nor disqualified counts "
+        "as unprocessed (`unprocessed_leads`).",
+    )
 
     test_hold_commit: str = Field(
         "",

@@ -60,6 +60,7 @@ BASE = {
     "acceptance_delay_p90_h": "response",
     "pending_handover": "pending",
     "overdue_handover": "pending",
+    "unprocessed_leads": "unprocessed",
     "opportunities": "opportunity",
     "marketing_opportunities": "opportunity",
     "opportunity_volume": "opportunity",
@@ -88,6 +89,7 @@ FACT_DIMS = {
     "handover": ALL_DIMS,
     "response": ALL_DIMS,
     "pending": ALL_DIMS,
+    "unprocessed": ALL_DIMS,
     "opportunity": ALL_DIMS,
     "closed": ALL_DIMS,
     "cost": CAMPAIGN_DIMS,
@@ -241,9 +243,11 @@ class Oracle:
         regions: Mapping[str, str],
         sla_hours: float = 48.0,
         fiscal_start_month: int = 1,
+        unprocessed_days: float = 14.0,
     ) -> None:
         self.calendar = Calendar(fiscal_start_month)
         self.sla_hours = sla_hours
+        self.unprocessed_days = unprocessed_days
         self.region = dict(regions)
         for row in data.get("regions", []):
             self.region[need(row["country"])] = need(row["region"])
@@ -355,6 +359,18 @@ class Oracle:
             )
             evs = events.get(lead_id, [])
             handovers = [t for t, kind in evs if kind == "handed_over"]
+            disqualified = [t for t, kind in evs if kind == "disqualified"]
+            self.facts["unprocessed"].append(
+                Record(
+                    dims,
+                    None,
+                    {
+                        "created": created,
+                        "handover": min(handovers, default=None),
+                        "disqualified": min(disqualified, default=None),
+                    },
+                )
+            )
             if not handovers:
                 continue
             handover = min(handovers)
@@ -485,7 +501,18 @@ class Oracle:
             for record in self.facts[fact]:
                 if not keep(record):
                     continue
-                if fact == "pending":
+                if fact == "unprocessed":
+                    for b in buckets:
+                        t = min(b.end, as_of)
+                        v = record.values
+                        old = (t - v["created"]).total_seconds() / 86_400 > self.unprocessed_days
+                        if (
+                            old
+                            and (v["handover"] is None or v["handover"] > t)
+                            and (v["disqualified"] is None or v["disqualified"] > t)
+                        ):
+                            add(fact, record, b.label, t)
+                elif fact == "pending":
                     for b in buckets:
                         t = min(b.end, as_of)
                         handover, response = record.values["handover"], record.values["response"]
@@ -547,7 +574,9 @@ class Oracle:
             return float(sum(r.values["eur"] for r in rs if r.values["eur"] is not None))
 
         match metric:
-            case "leads" | "handed_over" | "pending_handover" | "opportunities":
+            case (
+                "leads" | "handed_over" | "pending_handover" | "opportunities" | "unprocessed_leads"
+            ):
                 return len(records)
             case "campaign_leads":
                 return sum(1 for r in records if r.values["has_campaign"])

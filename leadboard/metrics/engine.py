@@ -267,6 +267,7 @@ class KpiEngine:
             currency=self.currency,
             sla_hours=self.settings.sla_hours,
             calendar=self.calendar,
+            unprocessed_days=self.settings.unprocessed_days,
         )
 
     def all_time_slice(
@@ -284,6 +285,7 @@ class KpiEngine:
             self.currency,
             self.settings.sla_hours,
             self.calendar,
+            self.settings.unprocessed_days,
         )
 
     def _facts(self, request: KpiRequest) -> list[str]:

@@ -78,6 +78,7 @@ class Slice:
     currency: str
     sla_hours: float
     calendar: Calendar
+    unprocessed_days: float = 14.0
     prefix: str = ""  # names this slice's parameters apart inside a per-bucket union
     missing: tuple[str, ...] = ()  # dimensions that must be empty (a drill-through's "none" cell)
     measures: frozenset[str] = frozenset()  # the base KPIs wanted; empty: all of the fact's
@@ -119,6 +120,7 @@ class Slice:
             n_buckets,
             self.currency,
             self.sla_hours,
+            self.unprocessed_days,
             self.calendar.fiscal_start_month,
             tuple(sorted(self.measures)),
         )
@@ -279,6 +281,7 @@ _LEAD_EXTRA = {
     "response": "string",
     "response_reason": "string",
     "first_opportunity_at": "timestamp",
+    "disqualified_at": "timestamp",
 }
 _OPPORTUNITY_EXTRA = {"lead_campaign_id": "string", "lead_channel": "string"}
 
@@ -296,16 +299,23 @@ def prepared_opportunities() -> ir.Table:
 def lead_facts() -> ir.Table:
     """What `prepared_leads()` holds: leads with channel, handover state, first opportunity."""
     leads, campaigns, opps = T["leads"], T["campaigns"], T["opportunities"]
+    events = T["lead_events"]
     state = handover_state_table()
     first = (
         opps.filter(opps.lead_id.notnull())
         .group_by("lead_id")
         .aggregate(first_opportunity_at=opps.created_at.min())
     )
+    disqualified = (
+        events.filter(events.event == "disqualified")
+        .group_by("lead_id")
+        .aggregate(disqualified_at=events.occurred_at.min())
+    )
     joined = (
         leads.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
         .left_join(state, leads.lead_id == state.lead_id)
         .left_join(first, leads.lead_id == first.lead_id)
+        .left_join(disqualified, leads.lead_id == disqualified.lead_id)
     )
     return joined.select(
         *[leads[c] for c in T["leads"].columns],
@@ -315,6 +325,7 @@ def lead_facts() -> ir.Table:
         response=state.response,
         response_reason=state.response_reason,
         first_opportunity_at=first.first_opportunity_at,
+        disqualified_at=disqualified.disqualified_at,
     )
 
 
@@ -408,6 +419,25 @@ def lead_frame(s: Slice) -> Frame:
         leads.created_at,
         dims,
         {"id": leads.lead_id, "campaign_id": leads.campaign_id, "converted": converted},
+    )
+
+
+def unprocessed_frame(s: Slice) -> Frame:
+    """Leads at t: their age and whether marketing has handed them over or disqualified them."""
+    joined, dims = _lead_frame(s.dimensions)
+    leads = prepared_leads()
+    age = (s.moment("t").epoch_seconds() - leads.created_at.epoch_seconds()) / 86_400.0
+    return Frame(
+        joined,
+        None,
+        dims,
+        {
+            "id": leads.lead_id,
+            "created_at": leads.created_at,
+            "handover_at": leads.handover_at,
+            "disqualified_at": leads.disqualified_at,
+            "age_days": age,
+        },
     )
 
 
@@ -545,6 +575,10 @@ def _pending_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     }
 
 
+def _unprocessed_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"unprocessed_leads": f.inputs["id"].count()}
+
+
 def _opportunity_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     marketing, value = f.inputs["marketing"], f.inputs["value"]
     return {
@@ -627,6 +661,7 @@ FACTS: dict[str, Fact] = {
         _LEAD_DIMS,
         _handed_over,
     ),
+    "unprocessed": Fact("unprocessed", unprocessed_frame, _unprocessed_measures, _LEAD_DIMS),
     "opportunity": Fact(
         "opportunity",
         lambda s: opportunity_frame(s, "created_at"),
@@ -671,6 +706,14 @@ def selection(fact: Fact, s: Slice) -> ir.Table:
             state["handover_at"] <= t,
             state["response_at"].isnull() | (state["response_at"] > t),
         ]
+    if fact.name == "unprocessed":
+        t = s.moment("t")
+        state = f.inputs
+        conditions += [
+            state["age_days"] > s.unprocessed_days,
+            state["handover_at"].isnull() | (state["handover_at"] > t),
+            state["disqualified_at"].isnull() | (state["disqualified_at"] > t),
+        ]
     columns = {d: f.dims[d] for d in s.by}
     if s.grain is not None and f.anchor is not None:
         columns[BUCKET] = bucket_of(s.calendar, s.grain, f.anchor)
@@ -704,7 +747,7 @@ def fact_query(fact: Fact, s: Slice) -> ir.Table | None:
     """Grouped measures of one fact in one slice; None when the fact lacks a needed dimension."""
     if not s.dimensions <= set(fact.dimensions):
         return None
-    if s.grain is not None and fact.name in ("pending", "budget"):
+    if s.grain is not None and fact.name in ("pending", "unprocessed", "budget"):
         return _per_bucket(fact, s)
     rows = selection(fact, s)
     inputs = {k.removeprefix("_in_"): rows[k] for k in rows.columns if k.startswith("_in_")}

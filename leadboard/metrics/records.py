@@ -39,6 +39,7 @@ _ENTITY = {
     "handover": ("leads", "lead_id", ("handover_at", "response_at", "response", "delay_h")),
     "response": ("leads", "lead_id", ("handover_at", "response_at", "response", "delay_h")),
     "pending": ("leads", "lead_id", ("handover_at", "age_h")),
+    "unprocessed": ("leads", "lead_id", ("age_days",)),
     "opportunity": ("opportunities", "opportunity_id", ("marketing", "value")),
     "closed": ("opportunities", "opportunity_id", ("marketing", "value")),
     "cost": ("campaign_costs", "row_key", ("value",)),
@@ -190,6 +191,7 @@ def _cell_slice(
         currency=engine.currency,
         sla_hours=engine.settings.sla_hours,
         calendar=engine.calendar,
+        unprocessed_days=engine.settings.unprocessed_days,
         missing=tuple(missing),
     )
 

@@ -18,6 +18,7 @@ FACT_METRICS: dict[str, tuple[str, ...]] = {
     "handover": ("handed_over",),
     "response": ("accepted", "rejected", "acceptance_delay_median_h", "acceptance_delay_p90_h"),
     "pending": ("pending_handover", "overdue_handover"),
+    "unprocessed": ("unprocessed_leads",),
     "opportunity": (
         "opportunities",
         "marketing_opportunities",

@@ -106,11 +106,7 @@ def frame_from_columns(
     for col in entity.column_names:
         arrays[col] = columns[col] if col in columns else pa.nulls(n, pa.string())
     arrays[FILE] = constant_text(source, n)
-    arrays[ROW] = (
-        pa.array(rows, pa.int64())
-        if rows is not None
-        else row_numbers(n)
-    )
+    arrays[ROW] = pa.array(rows, pa.int64()) if rows is not None else row_numbers(n)
     return RawFrame(entity, source, pa.table(arrays))
 
 
