@@ -436,6 +436,70 @@ def check(
 
 
 @app.command()
+def alerts(
+    store: StoreOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Evaluate at this moment, ISO 8601 (default: now).")
+    ] = None,
+    status: Annotated[str, typer.Option(help="open, resolved or all.")] = "open",
+    format: Annotated[str, typer.Option(help="json or table.")] = "table",
+    lang: Annotated[str, typer.Option(help="Language of the recommendations: en or de.")] = "en",
+) -> None:
+    """Alerts: KPIs off target, overdue handovers, poor lead quality, overspend… and what to do."""
+    from datetime import datetime
+
+    from leadboard.alerts.service import alerts as current_alerts
+    from leadboard.metrics.request import RequestError, Scope
+
+    if format not in ("json", "table"):
+        _fail(f"--format: unknown format {format!r}; allowed: json, table")
+    if lang not in ("en", "de"):
+        _fail(f"--lang: unknown language {lang!r}; allowed: en, de")
+    params = [("status", status)] + ([("as_of", as_of)] if as_of else [])
+
+    def local(engine: Any) -> Any:
+        moment = None
+        if as_of:
+            try:
+                moment = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise RequestError("as_of", f"cannot read {as_of!r} as an ISO 8601 moment") from exc
+        return current_alerts(engine, Scope.everything(), moment, status)
+
+    found = _engine_call("/api/v1/alerts", params, store, local)
+    if format == "json":
+        sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")
+        return
+    if not found:
+        out.print("No alerts.")
+        return
+    table = Table(show_edge=False, title=f"{len(found)} alert(s)")
+    for col in ("severity", "rule", "scope", "kpi", "actual", "reference", "since", "action"):
+        table.add_column(col, overflow="fold")
+    for a in found:
+        scope = ", ".join(f"{d}={v or '–'}" for d, v in sorted(a["scope"].items())) or "global"
+        table.add_row(
+            a["severity"] if a["status"] == "open" else "resolved",
+            a["rule"],
+            scope,
+            a["kpi"],
+            _number(a["actual"]),
+            f"{_number(a['reference'])} ({a['reference_label']})",
+            (a["first_seen"] or "")[:16],
+            a["recommendation"][lang],
+        )
+    out.print(table)
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and abs(value) < 10:
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+@app.command()
 def metrics(lang: Annotated[str, typer.Option(help="en or de.")] = "en") -> None:
     """List the KPIs with their definitions (the registry)."""
     from leadboard.metrics.registry import registry

@@ -48,6 +48,60 @@ class Settings(BaseSettings):
         "as unprocessed (`unprocessed_leads`).",
     )
 
+    # Alert rules (PRODUCT.md "Alerts and recommendations"): thresholds.
+    alert_lookback_days: int = Field(
+        90,
+        ge=1,
+        description="Campaign rules look at campaigns running or ended within this many days; "
+        "acceptance rates are taken over this window.",
+    )
+    alert_min_elapsed: float = Field(
+        0.1, ge=0, lt=1, description="A target's pace is judged once this share of it elapsed."
+    )
+    alert_pace_under: float = Field(0.8, gt=0, description="Target pace below this: under.")
+    alert_pace_over: float = Field(1.2, gt=0, description="Target pace above this: over.")
+    alert_campaign_target: float = Field(
+        0.8, gt=0, description="A finished campaign below this share of a target alerts."
+    )
+    alert_overdue_high: int = Field(
+        10, ge=1, description="A team with this many overdue leads is a high-severity alert."
+    )
+    alert_acceptance_rate: float = Field(
+        0.6, gt=0, le=1, description="A campaign's acceptance rate below this alerts."
+    )
+    alert_min_responses: int = Field(
+        20, ge=1, description="Responses a campaign needs before its acceptance rate is judged."
+    )
+    alert_overspend: float = Field(1.0, gt=0, description="Budget utilization above this alerts.")
+    alert_underspend: float = Field(
+        0.5, ge=0, description="Budget utilization below this, late in the run, alerts."
+    )
+    alert_underspend_elapsed: float = Field(
+        0.75, ge=0, le=1, description="Share of the run after which underspend is judged."
+    )
+    alert_cost_factor: float = Field(
+        2.0, gt=1, description="Cost per lead above this × the channel's median alerts."
+    )
+    alert_min_peers: int = Field(
+        5, ge=2, description="Campaigns a channel needs before its median cost per lead counts."
+    )
+    alert_unprocessed_min: int = Field(
+        5, ge=1, description="Unprocessed leads a campaign (or channel) needs to raise an alert."
+    )
+    alert_unprocessed_high: int = Field(
+        50, ge=1, description="This many unprocessed leads in one place is a high-severity alert."
+    )
+    # Notifications: a digest of new alerts.
+    smtp_host: str = Field("", description="SMTP server for alert e-mails; empty = no e-mail.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port.")
+    smtp_sender: str = Field("leadboard@localhost", description="From address of the e-mails.")
+    alert_email_to: str = Field(
+        "", description="Comma-separated recipients of the digest of new alerts."
+    )
+    alert_webhook_url: str = Field(
+        "", description="URL that receives each digest of new alerts as a JSON POST."
+    )
+
     test_hold_commit: str = Field(
         "",
         description="Testing only: a file path; an import writes it and waits before COMMIT, so "

@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from leadboard import __version__
-from leadboard.api import imports, kpi, status
+from leadboard.alerts.service import refresh_if_stale
+from leadboard.api import alerts, imports, kpi, status
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import RequestError
 from leadboard.settings import Settings
@@ -37,9 +38,12 @@ def create_app(
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.engine = KpiEngine(store, settings=settings)
+    engine = KpiEngine(store, settings=settings)
+    engine.after_prepare.append(lambda: refresh_if_stale(engine, settings))
+    app.state.engine = engine
     app.add_exception_handler(RequestError, kpi.request_error)
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(imports.router, prefix="/api/v1")
     app.include_router(kpi.router, prefix="/api/v1")
+    app.include_router(alerts.router, prefix="/api/v1")
     return app

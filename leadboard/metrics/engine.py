@@ -95,6 +95,8 @@ class KpiEngine:
         self._lock = threading.Lock()
         self._prepared: int | None = None  # data version of the materialized facts
         self._computed: OrderedDict[Key, Computed] = OrderedDict()
+        # run after a background preparation of a new data version (the alerts' evaluation)
+        self.after_prepare: list[Callable[[], object]] = []
 
     # -- public ----------------------------------------------------------------------------
 
@@ -196,6 +198,8 @@ class KpiEngine:
         # prepares again and reports the problem to its caller.
         try:
             self.prepare()
+            for follow_up in self.after_prepare:
+                follow_up()
         except Exception as exc:
             log.info("background preparation stopped: %s", exc)
 

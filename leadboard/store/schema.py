@@ -92,6 +92,24 @@ def _v2(dialect: Dialect) -> list[str]:
     ]
 
 
+def _v3(dialect: Dialect) -> list[str]:
+    ts = sql_type(Kind.TIMESTAMP, dialect)
+    text = sql_type(Kind.TEXT, dialect)
+    return [
+        f"""CREATE TABLE IF NOT EXISTS alerts (
+  alert_key {text} PRIMARY KEY,
+  rule {text} NOT NULL,
+  severity {text} NOT NULL,
+  kpi {text} NOT NULL,
+  body {text} NOT NULL,
+  first_seen {ts} NOT NULL,
+  last_seen {ts} NOT NULL,
+  resolved_at {ts},
+  status {text} NOT NULL CHECK (status IN ('open', 'resolved'))
+)"""
+    ]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -102,6 +120,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical entity tables and metadata", _v1),
     Migration(2, "import history and data version", _v2),
+    Migration(3, "alert history: first seen, last seen, resolved", _v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
