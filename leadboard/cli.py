@@ -484,7 +484,7 @@ def alerts(
             scope,
             a["kpi"],
             _number(a["actual"]),
-            f"{_number(a['reference'])} ({a['reference_label']})",
+            f"{_number(a['reference'])} ({a['reference_label'][lang]})",
             (a["first_seen"] or "")[:16],
             a["recommendation"][lang],
         )

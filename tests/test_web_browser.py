@@ -107,7 +107,9 @@ def _open(browser: Any, url: str, locale: str = "en-GB") -> Watched:
         ),
     )
     page.goto(url)
-    page.wait_for_selector("#page .card, #page .tile, #page .empty, #page .error", timeout=60_000)
+    page.wait_for_selector(
+        "#page .card, #page .tile, #page .empty, #page .error, #page .alert-summary", timeout=60_000
+    )
     return Watched(page, problems)
 
 
@@ -312,3 +314,32 @@ def test_a_custom_period_and_a_bad_one(server: Server, browser: Any) -> None:
     bad.page.wait_for_selector("#page .error", timeout=20_000)
     assert "cannot read the period '2026-13'" in bad.page.inner_text("#page .error")
     assert watched.problems == [] and bad.problems == []
+
+
+def test_the_alerts_page_and_the_cockpit_show_the_apis_alerts(server: Server, browser: Any) -> None:
+    expected = server.api("/api/v1/alerts", [])
+    assert expected, "the demo company has alerts (overdue handovers at least)"
+    watched = _open(browser, server.url + "/alerts")
+    page = watched.page
+    page.wait_for_selector("article.alert", timeout=60_000)
+    assert page.locator("article.alert").count() == len(expected)
+    first = page.locator("article.alert").first
+    assert first.get_attribute("data-key") == expected[0]["key"]
+    assert expected[0]["recommendation"]["en"] in first.inner_text()
+    high = sum(1 for a in expected if a["severity"] == "high")
+    assert page.inner_text(".badge[data-severity='high']") == f"{high} high"
+    # a team filter narrows the alerts to that team's scope
+    team = next(a["scope"]["team"] for a in expected if a["rule"] == "handover_overdue")
+    scoped = server.api("/api/v1/alerts", [])  # unchanged by the page's visit
+    assert scoped == expected
+    narrowed = _open(browser, server.url + f"/alerts?team={team}")
+    narrowed.page.wait_for_selector("article.alert", timeout=60_000)
+    rules = narrowed.page.eval_on_selector_all(
+        "article.alert", "els => els.map(e => e.dataset.rule)"
+    )
+    assert "handover_overdue" in rules and "overspend" not in rules
+    cockpit = _open(browser, server.url + "/cockpit?lang=de")
+    cockpit.page.wait_for_selector(".top-alert", timeout=60_000)
+    assert cockpit.page.locator(".top-alert").count() == min(5, len(expected))
+    assert expected[0]["recommendation"]["de"] in cockpit.page.inner_text(".top-alerts")
+    assert watched.problems == [] and narrowed.problems == [] and cockpit.problems == []

@@ -36,7 +36,7 @@ class Alert:
     kpi: str
     actual: float | None
     reference: float | None
-    reference_label: str
+    reference_label: dict[str, str]  # en, de
     gap: float | None
     records: dict[str, Any]
     recommendation: dict[str, str]
@@ -212,7 +212,10 @@ def _pace_alert(ctx: Context, t: TargetResult, under: bool) -> Alert:
         kpi=t.metric,
         actual=t.actual_to_date,
         reference=t.expected_to_date,
-        reference_label=f"target {t.period}: {t.target:g}, due by now",
+        reference_label={
+            "en": f"share of the {t.period} target ({t.target:g}) due by now",
+            "de": f"bis jetzt fälliger Anteil des Ziels {t.period} ({t.target:g})",
+        },
         gap=_gap(t.actual_to_date, t.expected_to_date),
         records=ctx.drill(t.metric, t.period, scope),
         recommendation=rec,
@@ -253,7 +256,10 @@ def campaign_target(ctx: Context) -> list[Alert]:
                 kpi=t.metric,
                 actual=t.actual,
                 reference=t.target,
-                reference_label=f"campaign target ({t.period})",
+                reference_label={
+                    "en": f"campaign target ({t.period})",
+                    "de": f"Kampagnenziel ({t.period})",
+                },
                 gap=_gap(t.actual, t.target),
                 records=ctx.drill(t.metric, t.period, scope),
                 recommendation={
@@ -293,7 +299,10 @@ def handover_overdue(ctx: Context) -> list[Alert]:
                 kpi="overdue_handover",
                 actual=float(overdue),
                 reference=0.0,
-                reference_label=f"SLA {sla:g} h: no lead waits longer",
+                reference_label={
+                    "en": f"SLA {sla:g} h: no lead waits longer",
+                    "de": f"SLA {sla:g} h: kein Lead wartet länger",
+                },
                 gap=float(overdue),
                 records={
                     **ctx.drill("overdue_handover", period, scope, sort="handover_at"),
@@ -347,7 +356,10 @@ def lead_quality(ctx: Context) -> list[Alert]:
                 kpi="acceptance_rate",
                 actual=rate,
                 reference=s.alert_acceptance_rate,
-                reference_label=f"threshold, last {s.alert_lookback_days} days",
+                reference_label={
+                    "en": f"threshold, last {s.alert_lookback_days} days",
+                    "de": f"Schwelle, letzte {s.alert_lookback_days} Tage",
+                },
                 gap=rate - s.alert_acceptance_rate,
                 records=ctx.drill("rejected", period, scope),
                 recommendation={
@@ -390,7 +402,7 @@ def spend(ctx: Context) -> list[Alert]:
                     rule="overspend",
                     severity="high",
                     reference=s.alert_overspend,
-                    reference_label="planned budget",
+                    reference_label={"en": "planned budget", "de": "geplantes Budget"},
                     gap=used - s.alert_overspend,
                     recommendation={
                         "en": f"Campaign {campaign} has spent {_pct(used)} of its budget: "
@@ -408,7 +420,10 @@ def spend(ctx: Context) -> list[Alert]:
                     rule="underspend",
                     severity="low",
                     reference=s.alert_underspend,
-                    reference_label=f"after {_pct(s.alert_underspend_elapsed)} of the run",
+                    reference_label={
+                        "en": f"after {_pct(s.alert_underspend_elapsed)} of the run",
+                        "de": f"nach {_pct(s.alert_underspend_elapsed)} der Laufzeit",
+                    },
                     gap=used - s.alert_underspend,
                     recommendation={
                         "en": f"Campaign {campaign} has used only {_pct(used)} of its budget "
@@ -455,7 +470,10 @@ def cost_efficiency(ctx: Context) -> list[Alert]:
                     kpi="cost_per_lead",
                     actual=cpl,
                     reference=median,
-                    reference_label=f"median of {len(peers)} {channel} campaigns",
+                    reference_label={
+                        "en": f"median of {len(peers)} {channel} campaigns",
+                        "de": f"Median von {len(peers)} {channel}-Kampagnen",
+                    },
                     gap=cpl - median,
                     records=ctx.drill("cost", ALL_TIME, scope),
                     recommendation={
@@ -500,7 +518,10 @@ def best_practice(ctx: Context) -> list[Alert]:
                 kpi="pipeline_per_cost",
                 actual=ppc,
                 reference=threshold,
-                reference_label=f"top decile of {len(done)} finished campaigns",
+                reference_label={
+                    "en": f"top decile of {len(done)} finished campaigns",
+                    "de": f"bestes Zehntel von {len(done)} abgeschlossenen Kampagnen",
+                },
                 gap=ppc - threshold,
                 records=ctx.drill("marketing_opportunity_volume", ALL_TIME, scope),
                 recommendation={
@@ -558,7 +579,10 @@ def unprocessed(ctx: Context) -> list[Alert]:
                 kpi="unprocessed_leads",
                 actual=float(n),
                 reference=0.0,
-                reference_label=f"no lead older than {days:g} days left unprocessed",
+                reference_label={
+                    "en": f"no lead older than {days:g} days left unprocessed",
+                    "de": f"kein Lead älter als {days:g} Tage unbearbeitet",
+                },
                 gap=float(n),
                 records={
                     **ctx.drill("unprocessed_leads", period, scope, sort="created_at"),

@@ -29,6 +29,7 @@ from leadboard.store.ingest import data_version
 
 log = logging.getLogger(__name__)
 REFRESH_AFTER = timedelta(minutes=10)
+FORMAT = "1"  # of the stored alert bodies: stored ones of another format are evaluated again
 STATUSES = ("open", "resolved", "all")
 _LOCK = threading.Lock()
 
@@ -91,12 +92,15 @@ def refresh(engine: KpiEngine, now: datetime | None = None) -> Refresh:
                 )
             _set_meta(engine, "alerts_version", str(version))
             _set_meta(engine, "alerts_evaluated_at", now.isoformat())
+            _set_meta(engine, "alerts_format", FORMAT)
     return Refresh(now, new, len(gone), len(firing))
 
 
 def is_stale(engine: KpiEngine) -> bool:
     version, at = _meta(engine, "alerts_version"), _meta(engine, "alerts_evaluated_at")
     if version is None or at is None or int(version) != data_version(engine.store):
+        return True
+    if _meta(engine, "alerts_format") != FORMAT:
         return True
     return naive_utc(engine.clock()) - datetime.fromisoformat(at) > REFRESH_AFTER
 

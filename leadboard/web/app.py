@@ -7,6 +7,7 @@ re-renders when an import changed it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,7 @@ from leadboard.store.ingest import data_version
 from leadboard.web.components import PageContext
 from leadboard.web.drill import breadcrumbs, drilldown, panel
 from leadboard.web.i18n import t
-from leadboard.web.pages import cockpit, data, tables
+from leadboard.web.pages import alerts, cockpit, data, tables
 from leadboard.web.state import FILTER_DIMENSIONS, PERIOD_PRESETS, ViewState, parse_state
 
 Page = Callable[[PageContext], list[Any]]
@@ -35,9 +36,11 @@ PAGES: dict[str, Page] = {
     "/topics": tables.topics,
     "/regions": tables.regions,
     "/opportunities": tables.opportunities,
+    "/alerts": alerts.render,
     "/data": data.render,
 }
 LIVE_SECONDS = 3
+log = logging.getLogger(__name__)
 
 
 def mount_dashboard(app: FastAPI, engine: KpiEngine) -> dash.Dash:
@@ -256,6 +259,9 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             content = PAGES[path](PageContext(engine, state, lang, scope))
         except RequestError as exc:
             content = [html.Div(f"{exc.parameter}: {exc.message}", className="error")]
+        except Exception as exc:  # a page must say what went wrong, never hang
+            log.exception("rendering %s failed", path)
+            content = [html.Div(f"{t('page_failed', lang)}: {exc}", className="error")]
         upload_style = {"display": "flex" if path == "/data" else "none"}
         title, hint = data.upload_texts(lang)
         return (

@@ -18,6 +18,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "alerts": {"en": "Alerts", "de": "Warnungen"},
     "data": {"en": "Data", "de": "Daten"},
     "period": {"en": "Period", "de": "Zeitraum"},
+    "page_failed": {
+        "en": "This page could not be computed",
+        "de": "Diese Seite konnte nicht berechnet werden",
+    },
     "updated": {"en": "updated", "de": "aktualisiert"},
     "target": {"en": "target", "de": "Ziel"},
     "pace": {"en": "pace", "de": "Tempo"},

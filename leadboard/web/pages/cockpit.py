@@ -18,6 +18,7 @@ from leadboard.web.components import (
     tile,
 )
 from leadboard.web.i18n import fmt, t
+from leadboard.web.pages import alerts
 
 TILES = [
     "leads",
@@ -48,6 +49,7 @@ def render(ctx: PageContext) -> list[Any]:
                 card(t("funnel", ctx.lang), _funnel(ctx)),
             ],
         ),
+        alerts.top(ctx),
         card(t("lead_volume", ctx.lang), _lead_volume(ctx), wide=True),
     ]
 
@@ -73,6 +75,7 @@ def _target_gauge(ctx: PageContext, tiles: Any) -> Any:
             },
         )
     )
+    fig.update_layout(separators=",." if ctx.lang == "de" else ".,")  # decimal, thousands
     caption = (
         f"{t('target', ctx.lang)} {target.period}: "
         f"{fmt(target.target, 'currency', ctx.lang, tiles.currency)} · "
