@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         "as unprocessed (`unprocessed_leads`).",
     )
 
+    rejection_reasons: str = Field(
+        "No budget,Wrong contact,Duplicate,No project,Competitor customer,Bad timing,Other",
+        description="Comma-separated reasons sales chooses from when rejecting a lead.",
+    )
     # Alert rules (PRODUCT.md "Alerts and recommendations"): thresholds.
     alert_lookback_days: int = Field(
         90,

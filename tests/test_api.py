@@ -24,7 +24,7 @@ def test_health_and_status(store: Store) -> None:
     assert body == {
         "store": store.url.display,
         "dialect": store.dialect,
-        "schema_version": 3,
+        "schema_version": 4,
         "data_version": 0,
         "rows": {
             "regions": 138,

@@ -17,8 +17,8 @@ def _columns(store: Store, table: str) -> list[tuple[str, str]]:
 
 
 def test_a_new_store_has_the_current_schema(store: Store) -> None:
-    assert SCHEMA_VERSION == 3
-    assert current_version(store) == 3
+    assert SCHEMA_VERSION == 4
+    assert current_version(store) == 4
     assert [c for c, _ in _columns(store, "leads")] == [
         "lead_id",
         "created_at",
@@ -69,7 +69,7 @@ def test_a_version_1_store_is_upgraded_in_place(store_url: str) -> None:
     store.close()
 
     upgraded = open_store(store_url)
-    assert current_version(upgraded) == 3
+    assert current_version(upgraded) == 4
     assert upgraded.scalar("SELECT count(*) FROM alerts") == 0
     assert upgraded.fetchall("SELECT lead_id, country FROM leads") == [("L1", "DE")]
     assert upgraded.scalar("SELECT count(*) FROM import_runs") == 0

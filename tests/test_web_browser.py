@@ -343,3 +343,81 @@ def test_the_alerts_page_and_the_cockpit_show_the_apis_alerts(server: Server, br
     assert cockpit.page.locator(".top-alert").count() == min(5, len(expected))
     assert expected[0]["recommendation"]["de"] in cockpit.page.inner_text(".top-alerts")
     assert watched.problems == [] and narrowed.problems == [] and cockpit.problems == []
+
+
+def _kpis(server: Server, *metrics: str) -> dict[str, Any]:
+    return dict(server.api("/api/v1/kpi", [("metric", ",".join(metrics))])["rows"][0])
+
+
+def _overdue_alerts(server: Server) -> dict[str | None, float]:
+    found = server.api("/api/v1/alerts", [])
+    return {a["scope"]["team"]: a["actual"] for a in found if a["rule"] == "handover_overdue"}
+
+
+def test_sales_accepts_and_rejects_leads_on_the_handover_page(server: Server, browser: Any) -> None:
+    before = _kpis(server, "accepted", "rejected", "pending_handover", "overdue_handover")
+    alerts_before = _overdue_alerts(server)
+    watched = _open(browser, server.url + "/handover")
+    page = watched.page
+    page.wait_for_selector("#pending-grid .ag-row", timeout=60_000)
+    page.fill("#respond-actor", "Ann Sales")
+
+    def pick_oldest() -> tuple[str, str, str]:
+        row = "#pending-grid .ag-center-cols-container .ag-row[row-index='0']"
+        page.wait_for_function(
+            "sel => (document.querySelector(sel)?.innerText || '').length > 0",
+            arg=f"{row} [col-id='lead_id']",
+            timeout=30_000,
+        )
+        lead = page.inner_text(f"{row} [col-id='lead_id']")
+        team = page.inner_text(f"{row} [col-id='team']")
+        state = page.inner_text(f"{row} [col-id='sla_state']")
+        page.click(f"{row} [col-id='lead_id']")
+        return lead, team, state
+
+    lead, team, state = pick_oldest()
+    assert state == "overdue"  # the oldest pending lead of the demo waits longer than 48 h
+    page.click("#respond-accept")
+    page.wait_for_selector("#responded", timeout=30_000)
+    assert page.inner_text("#responded") == f"Saved: {lead} · Accepted"
+    after = _kpis(server, "accepted", "rejected", "pending_handover", "overdue_handover")
+    assert after["accepted"] == before["accepted"] + 1
+    assert after["pending_handover"] == before["pending_handover"] - 1
+    assert after["overdue_handover"] == before["overdue_handover"] - 1
+    alerts_after = _overdue_alerts(server)
+    assert alerts_after.get(team, 0) == alerts_before[team] - 1
+    # the page itself shows the lead gone from the pending list within 5 seconds
+    page.wait_for_function(
+        "lead => ![...document.querySelectorAll('#pending-grid [col-id=lead_id]')]"
+        ".some(e => e.innerText === lead)",
+        arg=lead,
+        timeout=15_000,
+    )
+
+    rejected_lead, _, _ = pick_oldest()
+    assert rejected_lead != lead
+    page.click("#respond-reject")  # no reason yet: refused, nothing written
+    page.wait_for_selector("#respond-status .error", timeout=30_000)
+    assert "a rejection needs one of" in page.inner_text("#respond-status")
+    page.click("#respond-reason")
+    page.get_by_role("option", name="Wrong contact", exact=True).click()
+    page.keyboard.press("Escape")
+    page.fill("#respond-note", "Left the company")
+    page.click("#respond-reject")
+    page.wait_for_selector("#responded", timeout=30_000)
+    final = _kpis(server, "accepted", "rejected", "pending_handover")
+    assert final["rejected"] == before["rejected"] + 1
+    assert final["pending_handover"] == before["pending_handover"] - 2
+    reasons = server.api("/api/v1/kpi", [("metric", "rejected"), ("by", "reason")])["rows"]
+    assert any(r["reason"] == "Wrong contact" for r in reasons)
+    records = server.api(
+        "/api/v1/records",
+        [
+            ("metric", "rejected"),
+            ("by", "reason"),
+            ("cell", "reason=Wrong contact"),
+            ("limit", "10000"),
+        ],
+    )
+    assert rejected_lead in {r["lead_id"] for r in records["rows"]}
+    assert watched.problems == []

@@ -144,11 +144,14 @@ class KpiEngine:
         return "\n\n".join(parts)
 
     def resolve(self, request: KpiRequest) -> tuple[datetime, Period]:
-        """The request's as_of (naive UTC; default: the clock, to the minute) and period."""
+        """The request's as_of (naive UTC) and period.
+
+        The default as_of is the clock to the second, so a response just recorded counts at once.
+        """
         if request.as_of is not None:
             as_of = naive_utc(request.as_of)
         else:
-            as_of = naive_utc(self.clock()).replace(second=0, microsecond=0)
+            as_of = naive_utc(self.clock()).replace(microsecond=0)
         try:
             period = self.calendar.parse(request.period, as_of)
         except PeriodError as exc:

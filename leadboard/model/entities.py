@@ -159,6 +159,7 @@ LEAD_EVENTS = Entity(
         Column("team"),
         Column("actor"),
         Column("reason", description="sales' feedback on a rejection"),
+        Column("note", description="free text with the feedback"),
     ),
     key=("lead_id", "event", "occurred_at"),
     indexes=(("occurred_at",),),

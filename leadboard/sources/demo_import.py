@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pyarrow as pa
+
 from leadboard.model.entities import BY_NAME
 from leadboard.sources.files import FILE, ROW, RawFrame, constant_text, row_numbers
 from leadboard.sources.importer import ImportOptions, ImportReport, Progress, import_frames
@@ -17,6 +19,9 @@ def demo_frames(n_leads: int, seed: int, as_of: datetime | None = None) -> list[
     frames = []
     for name, table in generate_company(n_leads, seed, as_of).items():
         source = f"demo:{name}"
+        for column in BY_NAME[name].column_names:  # what the demo does not fill stays empty
+            if column not in table.column_names:
+                table = table.append_column(column, pa.nulls(table.num_rows, pa.string()))
         table = table.append_column(FILE, constant_text(source, table.num_rows))
         table = table.append_column(ROW, row_numbers(table.num_rows))
         frames.append(RawFrame(BY_NAME[name], source, table))

@@ -110,6 +110,10 @@ def _v3(dialect: Dialect) -> list[str]:
     ]
 
 
+def _v4(dialect: Dialect) -> list[str]:
+    return [f"ALTER TABLE lead_events ADD COLUMN IF NOT EXISTS note {sql_type(Kind.TEXT, dialect)}"]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -121,6 +125,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical entity tables and metadata", _v1),
     Migration(2, "import history and data version", _v2),
     Migration(3, "alert history: first seen, last seen, resolved", _v3),
+    Migration(4, "lead_events.note: free text with sales' feedback", _v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

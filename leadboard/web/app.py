@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import RequestError, Scope
 from leadboard.metrics.values import dimension_values
+from leadboard.sources.responses import Response, ResponseError, reasons_of, record_response
 from leadboard.store.ingest import data_version
 from leadboard.web.components import PageContext
 from leadboard.web.drill import breadcrumbs, drilldown, panel
@@ -107,6 +108,7 @@ def _layout(version: int) -> html.Div:
                 style={"display": "none"},
                 children=data.upload_card("en"),
             ),
+            html.Div(id="respond-status", className="toast", role="status"),
             html.Div(id="drill", className="page drill-area"),
             dcc.Store(id="title-sink"),
         ],
@@ -153,6 +155,40 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         return data.upload(
             PageContext(engine, state, state.lang or browser or "en", scope), names, contents
         )
+
+    @app.callback(
+        Output("respond-status", "children"),
+        Input("respond-accept", "n_clicks"),
+        Input("respond-reject", "n_clicks"),
+        State("pending-grid", "selectedRows"),
+        State("respond-actor", "value"),
+        State("respond-reason", "value"),
+        State("respond-note", "value"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def respond(*args: Any) -> Any:
+        accept, reject, selected, actor, reason, note, search, browser = args
+        if not (accept or reject) or ctx.triggered_id not in ("respond-accept", "respond-reject"):
+            return dash.no_update
+        lang = parse_state(search).lang or browser or "en"
+        if not selected:
+            return html.Div(t("pick_lead", lang), className="error")
+        lead = str(selected[0]["lead_id"])
+        event = "accepted" if ctx.triggered_id == "respond-accept" else "rejected"
+        response = Response(lead, event, actor or "", reason if event == "rejected" else None, note)
+        try:
+            report = record_response(
+                engine.store, response, reasons_of(engine.settings.rejection_reasons)
+            )
+        except ResponseError as exc:
+            return html.Div(f"{t(exc.field, lang)}: {exc.message}", className="error")
+        if report.status != "committed":
+            return html.Div("; ".join(str(i) for i in report.errors), className="error")
+        engine.prepare_soon()
+        said = engine.registry[event].label[lang]
+        return html.Div(f"{t('responded', lang)}: {lead} · {said}", className="ok", id="responded")
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(path) { const page = (path || '/cockpit').replace('/', '') || 'cockpit'; "

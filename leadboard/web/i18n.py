@@ -70,11 +70,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Opportunity volume by stage (count on the bars)",
         "de": "Opportunity-Volumen nach Phase (Anzahl an den Balken)",
     },
+    "respond": {
+        "en": "Pending leads: accept or reject (oldest first)",
+        "de": "Offene Leads: annehmen oder ablehnen (älteste zuerst)",
+    },
+    "pending_more": {
+        "en": "pending in all; the 1,000 oldest are listed",
+        "de": "offen insgesamt; die 1.000 ältesten sind aufgeführt",
+    },
+    "your_name": {"en": "Your name", "de": "Ihr Name"},
+    "accept": {"en": "Accept", "de": "Annehmen"},
+    "reject": {"en": "Reject", "de": "Ablehnen"},
+    "note": {"en": "Note (optional)", "de": "Notiz (optional)"},
+    "pick_lead": {"en": "Pick a lead in the list first.", "de": "Bitte zuerst einen Lead wählen."},
+    "responded": {"en": "Saved", "de": "Gespeichert"},
+    "within": {"en": "within SLA", "de": "im SLA"},
+    "due_soon": {"en": "due soon", "de": "bald fällig"},
+    "overdue": {"en": "overdue", "de": "überfällig"},
+    "sla_state": {"en": "SLA", "de": "SLA"},
+    "age_days": {"en": "Age (days)", "de": "Alter (Tage)"},
+    "left_behind": {
+        "en": "No lead left behind: unprocessed leads",
+        "de": "Kein Lead bleibt liegen: unbearbeitete Leads",
+    },
+    "left_behind_hint": {
+        "en": "leads never handed over nor disqualified, older than the set age: work or "
+        "disqualify them",
+        "de": "Leads, die nie übergeben oder disqualifiziert wurden und älter als die "
+        "eingestellte Frist sind: bearbeiten oder disqualifizieren",
+    },
     "overdue_list": {
         "en": "Overdue leads, oldest first (no lead left behind)",
         "de": "Überfällige Leads, älteste zuerst (kein Lead bleibt liegen)",
     },
     "lead_id": {"en": "Lead", "de": "Lead"},
+    "created_at": {"en": "Created", "de": "Erstellt am"},
+    "source": {"en": "Source", "de": "Quelle"},
     "campaign_id": {"en": "Campaign", "de": "Kampagne"},
     "handover_at": {"en": "Handed over", "de": "Übergeben am"},
     "age_h": {"en": "Waiting (hours)", "de": "Wartezeit (Stunden)"},

@@ -7,9 +7,11 @@ from typing import Any
 
 import dash_ag_grid as dag
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from leadboard.metrics.records import records
+from leadboard.metrics.sla import sla_state
+from leadboard.sources.responses import reasons_of
 from leadboard.web.components import PageContext, card, figure_layout, graph, grid
 from leadboard.web.i18n import t
 
@@ -117,7 +119,9 @@ def handover(ctx: PageContext) -> list[Any]:
         card(t("forwarding_by_team", ctx.lang), grid(ctx, by_team, "v10-grid"), wide=True),
         card(t("acceptance_delay", ctx.lang), graph(figure_layout(fig), "v11-delay"), wide=True),
         card(t("rejection_reasons", ctx.lang), _rejection_pareto(ctx), wide=True),
+        card(t("respond", ctx.lang), _respond(ctx), wide=True),
         card(t("overdue_list", ctx.lang), _overdue(ctx), wide=True),
+        card(t("left_behind", ctx.lang), _left_behind(ctx), wide=True),
     ]
 
 
@@ -178,6 +182,121 @@ def _overdue(ctx: PageContext) -> Any:
         columnSize="responsiveSizeToFit",
         style={"height": "320px"},
         className="ag-theme-quartz",
+    )
+
+
+def _record_rows(page: Any, columns: list[str]) -> list[dict[str, Any]]:
+    rows = [
+        {c: (r[c].isoformat(sep=" ") if hasattr(r[c], "isoformat") else r[c]) for c in columns}
+        for r in page.rows
+    ]
+    return rows
+
+
+def _respond(ctx: PageContext) -> Any:
+    """Sales' worklist: every pending lead with its age and SLA state, oldest first; pick one,
+    then accept it or reject it with a reason and a note."""
+    page = records(
+        ctx.engine,
+        ctx.request(["pending_handover"]),
+        "pending_handover",
+        {},
+        limit=1000,
+        sort="age_h",
+        descending=True,
+    )
+    columns = ["lead_id", "team", "country", "campaign_id", "handover_at", "age_h"]
+    rows = _record_rows(page, columns)
+    sla = ctx.engine.settings.sla_hours
+    for row in rows:
+        row["age_h"] = round(float(row["age_h"]), 1)
+        row["sla_state"] = t(sla_state(row["age_h"], sla), ctx.lang)
+    reasons = reasons_of(ctx.engine.settings.rejection_reasons)
+    more = (
+        [html.P(f"{page.total:,} {t('pending_more', ctx.lang)}", className="caption")]
+        if page.total > len(rows)
+        else []
+    )
+    return html.Div(
+        [
+            dag.AgGrid(
+                id="pending-grid",
+                rowData=rows,
+                columnDefs=[
+                    {"field": c, "headerName": t(c, ctx.lang)} for c in [*columns, "sla_state"]
+                ],
+                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                dashGridOptions={
+                    "rowSelection": {
+                        "mode": "singleRow",
+                        "checkboxes": False,
+                        "enableClickSelection": True,
+                    }
+                },
+                getRowId="params.data.lead_id",
+                columnSize="responsiveSizeToFit",
+                style={"height": "300px"},
+                className="ag-theme-quartz",
+            ),
+            *more,
+            html.Div(
+                className="respond-form",
+                children=[
+                    dcc.Input(
+                        id="respond-actor",
+                        placeholder=t("your_name", ctx.lang),
+                        persistence=True,
+                        persistence_type="local",
+                    ),
+                    html.Button(t("accept", ctx.lang), id="respond-accept", className="button"),
+                    dcc.Dropdown(
+                        id="respond-reason",
+                        options=[{"label": r, "value": r} for r in reasons],
+                        placeholder=t("reason", ctx.lang),
+                        className="reason",
+                    ),
+                    dcc.Input(id="respond-note", placeholder=t("note", ctx.lang)),
+                    html.Button(
+                        t("reject", ctx.lang), id="respond-reject", className="button reject"
+                    ),
+                ],
+            ),
+        ]
+    )
+
+
+def _left_behind(ctx: PageContext) -> Any:
+    """No lead left behind: leads older than the unprocessed age, never handed over nor
+    disqualified (the records behind `unprocessed_leads`), oldest first."""
+    page = records(
+        ctx.engine,
+        ctx.request(["unprocessed_leads"]),
+        "unprocessed_leads",
+        {},
+        limit=1000,
+        sort="created_at",
+    )
+    columns = ["lead_id", "created_at", "campaign_id", "source", "team", "country", "age_days"]
+    rows = _record_rows(page, columns)
+    for row in rows:
+        row["age_days"] = round(float(row["age_days"]), 1)
+    return html.Div(
+        [
+            html.P(
+                f"{page.total:,} {t('left_behind_hint', ctx.lang)}",
+                className="caption",
+                id="left-behind-total",
+            ),
+            dag.AgGrid(
+                id="left-behind-grid",
+                rowData=rows,
+                columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
+                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                columnSize="responsiveSizeToFit",
+                style={"height": "300px"},
+                className="ag-theme-quartz",
+            ),
+        ]
     )
 
 
