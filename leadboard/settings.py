@@ -41,6 +41,29 @@ class Settings(BaseSettings):
     sla_hours: float = Field(
         48.0, gt=0, description="Hours sales has to respond to a handed-over lead."
     )
+    sla_clock: Literal["calendar", "business"] = Field(
+        "calendar",
+        description="How response time counts: every hour, or business hours only.",
+    )
+    sla_team_hours: dict[str, float] = Field(
+        default_factory=dict, description='Hours per sales team, JSON: {"DE-North": 24}.'
+    )
+    sla_country_hours: dict[str, float] = Field(
+        default_factory=dict, description='Hours per country (of the lead), JSON: {"US": 24}.'
+    )
+    business_hours: str = Field("09:00-17:00", description="Working hours, local time.")
+    business_days: str = Field("Mon,Tue,Wed,Thu,Fri", description="Working days.")
+    sla_public_holidays: bool = Field(
+        True, description="Business hours skip each country's public holidays."
+    )
+    sla_holidays: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='More days off per country, JSON: {"DE": ["2026-12-24"]}.',
+    )
+    sla_timezones: dict[str, str] = Field(
+        default_factory=dict,
+        description='Time zone of a country\'s business hours, JSON: {"US": "America/Chicago"}.',
+    )
     unprocessed_days: float = Field(
         14.0,
         gt=0,

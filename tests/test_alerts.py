@@ -367,7 +367,7 @@ def test_new_alerts_are_sent_by_email_and_webhook(
     assert sorted(mail.rcpt_tos) == ["lead@example.com", "vp@example.com"]
     text = mail.content.decode()
     assert "6 new alert(s) in Leadboard" in text and "6 neue Warnung(en)" in text
-    assert "Team T-LATE has 3 lead(s) waiting longer than 48 h" in text
+    assert "Team T-LATE has 3 lead(s) waiting for a response past their SLA 48 h" in text
     (posted,) = receiver[1]
     assert sorted(a["rule"] for a in posted["new_alerts"]) == sorted(a["rule"] for a in new)
     assert digest_text(new).count("[") == 6

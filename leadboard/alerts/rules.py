@@ -280,7 +280,7 @@ def handover_overdue(ctx: Context) -> list[Alert]:
     """A team has overdue pending leads."""
     period = ctx.now_period()
     table = ctx.query(("overdue_handover", "pending_handover"), ("team",), period)
-    sla = ctx.settings.sla_hours
+    policy = ctx.engine.sla
     by_team = ctx.lead_ids("overdue_handover", period, lambda r: r["team"], "handover_at")
     out = []
     for row in table.rows:
@@ -291,6 +291,7 @@ def handover_overdue(ctx: Context) -> list[Alert]:
         scope: dict[str, str | None] = {"team": team}
         ids = by_team.get(team, [])
         who = team or "(no team)"
+        sla = policy.describe(team)
         out.append(
             Alert(
                 rule="handover_overdue",
@@ -300,8 +301,8 @@ def handover_overdue(ctx: Context) -> list[Alert]:
                 actual=float(overdue),
                 reference=0.0,
                 reference_label={
-                    "en": f"SLA {sla:g} h: no lead waits longer",
-                    "de": f"SLA {sla:g} h: kein Lead wartet länger",
+                    "en": f"{sla['en']}: no lead waits longer",
+                    "de": f"{sla['de']}: kein Lead wartet länger",
                 },
                 gap=float(overdue),
                 records={
@@ -310,13 +311,17 @@ def handover_overdue(ctx: Context) -> list[Alert]:
                     "total": len(ids),
                 },
                 recommendation={
-                    "en": f"Team {who} has {overdue} lead(s) waiting longer than {sla:g} h for "
-                    "a response: escalate to the team lead and work the list, oldest first.",
-                    "de": f"Team {who} hat {overdue} Lead(s), die länger als {sla:g} h auf eine "
-                    "Reaktion warten: an die Teamleitung eskalieren und die Liste abarbeiten, "
-                    "die ältesten zuerst.",
+                    "en": f"Team {who} has {overdue} lead(s) waiting for a response past their "
+                    f"{sla['en']}: escalate to the team lead and work the list, oldest first.",
+                    "de": f"Team {who} hat {overdue} Lead(s), die über die Frist ({sla['de']}) "
+                    "hinaus auf eine Reaktion warten: an die Teamleitung eskalieren und die "
+                    "Liste abarbeiten, die ältesten zuerst.",
                 },
-                detail={"pending": row.get("pending_handover"), "sla_hours": sla},
+                detail={
+                    "pending": row.get("pending_handover"),
+                    "sla_hours": policy.hours_for(team, None),
+                    "sla_clock": policy.clock,
+                },
             )
         )
     return out

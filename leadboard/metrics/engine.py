@@ -23,7 +23,10 @@ from leadboard.metrics.calendar import Calendar, Period, PeriodError, naive_utc
 from leadboard.metrics.facts import (
     BUCKET,
     FACTS,
+    HANDOVER_STATE,
     PREPARED,
+    PREPARED_LEADS,
+    SLA_TABLE,
     Slice,
     compiled,
     fact_query,
@@ -32,6 +35,7 @@ from leadboard.metrics.facts import (
 from leadboard.metrics.formulas import base_metrics, derive
 from leadboard.metrics.registry import FACT_METRICS, Registry, registry
 from leadboard.metrics.request import KpiRequest, RequestError
+from leadboard.metrics.sla import SlaPolicy
 from leadboard.metrics.table import ColumnInfo, KpiTable, QualityNote
 from leadboard.metrics.targets import target_results
 from leadboard.settings import Settings
@@ -90,6 +94,7 @@ class KpiEngine:
         if errors:
             raise RuntimeError("the KPI registry has errors: " + "; ".join(map(str, errors)))
         self.calendar = Calendar(self.settings.fiscal_year_start_month)
+        self.sla = SlaPolicy.from_settings(self.settings)
         self.currency = self.settings.reporting_currency.upper()
         self._cache: OrderedDict[Key, KpiTable] = OrderedDict()
         self._lock = threading.Lock()
@@ -139,7 +144,7 @@ class KpiEngine:
             )
             parts.append(f"-- fact: {fact_name}\n{sql};")
         for name, build in PREPARED:
-            sql = ibis.to_sql(build(), dialect=self.store.dialect)
+            sql = ibis.to_sql(build(self.sla), dialect=self.store.dialect)
             parts.append(f"-- {name}: materialized once per data version\n{sql};")
         return "\n\n".join(parts)
 
@@ -182,12 +187,24 @@ class KpiEngine:
             # One transaction (it holds the store's lock): a query never finds a table missing.
             with self.store.transaction():
                 for name, build in PREPARED:
-                    sql = ibis.to_sql(build(), dialect=self.store.dialect)
+                    if name == PREPARED_LEADS and not self.sla.simple:
+                        self._prepare_sla()
+                    sql = ibis.to_sql(build(self.sla), dialect=self.store.dialect)
                     self.store.execute(f"DROP TABLE IF EXISTS {name}")
                     self.store.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}")
             self._prepared = version
             self._computed.clear()
         return version
+
+    def _prepare_sla(self) -> None:
+        """Business-hours due dates and delays of every handed-over lead (sla.py), as a
+        temporary table the prepared leads join."""
+        state = self.store.fetch_arrow(
+            f"SELECT s.lead_id, l.team, l.country, s.handover_at, s.response_at "
+            f"FROM {HANDOVER_STATE} s JOIN leads l ON l.lead_id = s.lead_id"
+        )
+        self.store.execute(f"DROP TABLE IF EXISTS {SLA_TABLE}")
+        self.store.create_temp_from_arrow(SLA_TABLE, self.sla.due_and_delay(state))
 
     def prepare_soon(self) -> None:
         """Start preparing the new data version in the background (after an import), so the

@@ -19,6 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from leadboard.metrics.calendar import Calendar
+from leadboard.metrics.sla import SlaPolicy
 from leadboard.model.entities import ENTITIES, Kind
 
 DIMENSIONS = (
@@ -282,7 +283,12 @@ _LEAD_EXTRA = {
     "response_reason": "string",
     "first_opportunity_at": "timestamp",
     "disqualified_at": "timestamp",
+    "due_at": "timestamp",  # when the handover becomes overdue (the SLA's due date)
+    "delay_h": "float64",  # hours from handover to response, on the SLA's clock
 }
+# The business-hours SLA is computed in Python (see sla.py) into this temporary table.
+SLA_TABLE = "lb_sla"
+SLA_SCHEMA = {"lead_id": "string", "due_at": "timestamp", "delay_h": "float64"}
 _OPPORTUNITY_EXTRA = {"lead_campaign_id": "string", "lead_channel": "string"}
 
 
@@ -296,8 +302,19 @@ def prepared_opportunities() -> ir.Table:
     )
 
 
-def lead_facts() -> ir.Table:
-    """What `prepared_leads()` holds: leads with channel, handover state, first opportunity."""
+def _sla_hours(policy: SlaPolicy, team: ir.Value, country: ir.Value) -> ir.Value:
+    branches = [(team == name, ibis.literal(h)) for name, h in sorted(policy.team_hours.items())]
+    branches += [
+        (country == name, ibis.literal(h)) for name, h in sorted(policy.country_hours.items())
+    ]
+    if not branches:
+        return ibis.literal(policy.hours)
+    return ibis.cases(*branches, else_=ibis.literal(policy.hours))
+
+
+def lead_facts(policy: SlaPolicy) -> ir.Table:
+    """What `prepared_leads()` holds: leads with channel, handover state and its SLA due date,
+    first opportunity, disqualification."""
     leads, campaigns, opps = T["leads"], T["campaigns"], T["opportunities"]
     events = T["lead_events"]
     state = handover_state_table()
@@ -317,6 +334,14 @@ def lead_facts() -> ir.Table:
         .left_join(first, leads.lead_id == first.lead_id)
         .left_join(disqualified, leads.lead_id == disqualified.lead_id)
     )
+    if policy.simple:
+        hours = _sla_hours(policy, leads.team, leads.country)
+        due_at = state.handover_at + (hours * 3600).cast("int64").as_interval("s")
+        delay = (state.response_at.epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
+    else:
+        sla = ibis.table(SLA_SCHEMA, name=SLA_TABLE)
+        joined = joined.left_join(sla, leads.lead_id == sla.lead_id)
+        due_at, delay = sla.due_at, sla.delay_h
     return joined.select(
         *[leads[c] for c in T["leads"].columns],
         channel=ibis.coalesce(campaigns.channel, leads.source),
@@ -326,10 +351,12 @@ def lead_facts() -> ir.Table:
         response_reason=state.response_reason,
         first_opportunity_at=first.first_opportunity_at,
         disqualified_at=disqualified.disqualified_at,
+        due_at=due_at,
+        delay_h=delay,
     )
 
 
-def opportunity_facts() -> ir.Table:
+def opportunity_facts(policy: SlaPolicy) -> ir.Table:
     """What `prepared_opportunities()` holds: opportunities with their lead's campaign/channel."""
     opps, leads, campaigns = T["opportunities"], T["leads"], T["campaigns"]
     joined = opps.left_join(leads, opps.lead_id == leads.lead_id).left_join(
@@ -352,7 +379,7 @@ def first_handovers() -> ir.Table:
     )
 
 
-def handover_state() -> ir.Table:
+def handover_state(policy: SlaPolicy) -> ir.Table:
     """Per lead: its first handover, and sales' first response at or after it (kind and time)."""
     events, handovers = T["lead_events"], first_handovers()
     responses = events.filter(events.event.isin(RESPONSES))
@@ -444,7 +471,6 @@ def unprocessed_frame(s: Slice) -> Frame:
 def handover_frame(s: Slice, anchor: str) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
     state = prepared_leads()
-    delay = (state.response_at.epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
     age = (s.moment("t").epoch_seconds() - state.handover_at.epoch_seconds()) / 3600.0
     return Frame(
         joined,
@@ -455,8 +481,9 @@ def handover_frame(s: Slice, anchor: str) -> Frame:
             "handover_at": state.handover_at,
             "response_at": state.response_at,
             "response": state.response,
-            "delay_h": delay,
+            "delay_h": state.delay_h,
             "age_h": age,
+            "due_at": state.due_at,
         },
     )
 
@@ -571,7 +598,7 @@ def _response_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
 def _pending_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     return {
         "pending_handover": f.inputs["id"].count(),
-        "overdue_handover": _count_if(f.inputs["age_h"] > s.sla_hours),
+        "overdue_handover": _count_if(f.inputs["due_at"] < s.moment("t")),
     }
 
 

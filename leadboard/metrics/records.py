@@ -31,14 +31,14 @@ _SUBSET: dict[str, Callable[[ir.Table, Slice], ir.BooleanValue]] = {
     "won_opportunities": lambda r, s: r["_in_status"] == "won",
     "won_volume": lambda r, s: r["_in_status"] == "won",
     "lost_opportunities": lambda r, s: r["_in_status"] == "lost",
-    "overdue_handover": lambda r, s: r["_in_age_h"] > s.sla_hours,
+    "overdue_handover": lambda r, s: r["_in_due_at"] < s.moment("t"),
 }
 # The canonical table behind each fact and the extra columns the fact adds to its rows.
 _ENTITY = {
     "lead": ("leads", "lead_id", ("converted",)),
     "handover": ("leads", "lead_id", ("handover_at", "response_at", "response", "delay_h")),
     "response": ("leads", "lead_id", ("handover_at", "response_at", "response", "delay_h")),
-    "pending": ("leads", "lead_id", ("handover_at", "age_h")),
+    "pending": ("leads", "lead_id", ("handover_at", "age_h", "due_at")),
     "unprocessed": ("leads", "lead_id", ("age_days",)),
     "opportunity": ("opportunities", "opportunity_id", ("marketing", "value")),
     "closed": ("opportunities", "opportunity_id", ("marketing", "value")),

@@ -88,6 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "due_soon": {"en": "due soon", "de": "bald fällig"},
     "overdue": {"en": "overdue", "de": "überfällig"},
     "sla_state": {"en": "SLA", "de": "SLA"},
+    "due_at": {"en": "Due", "de": "Fällig am"},
     "age_days": {"en": "Age (days)", "de": "Alter (Tage)"},
     "left_behind": {
         "en": "No lead left behind: unprocessed leads",

@@ -205,12 +205,12 @@ def _respond(ctx: PageContext) -> Any:
         sort="age_h",
         descending=True,
     )
-    columns = ["lead_id", "team", "country", "campaign_id", "handover_at", "age_h"]
+    columns = ["lead_id", "team", "country", "campaign_id", "handover_at", "age_h", "due_at"]
     rows = _record_rows(page, columns)
-    sla = ctx.engine.settings.sla_hours
-    for row in rows:
+    for row, record in zip(rows, page.rows, strict=True):
+        allowed_h = (record["due_at"] - record["handover_at"]).total_seconds() / 3600
+        row["sla_state"] = t(sla_state(float(row["age_h"]), allowed_h), ctx.lang)
         row["age_h"] = round(float(row["age_h"]), 1)
-        row["sla_state"] = t(sla_state(row["age_h"], sla), ctx.lang)
     reasons = reasons_of(ctx.engine.settings.rejection_reasons)
     more = (
         [html.P(f"{page.total:,} {t('pending_more', ctx.lang)}", className="caption")]
