@@ -44,6 +44,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Campaign performance vs targets",
         "de": "Kampagnen-Performance gegenüber Zielen",
     },
+    "delay_over_time": {
+        "en": "Acceptance delay over time (median, p90)",
+        "de": "Übernahmeverzögerung im Zeitverlauf (Median, p90)",
+    },
+    "delay_distribution": {
+        "en": "Acceptance delay: distribution",
+        "de": "Übernahmeverzögerung: Verteilung",
+    },
+    "responses": {"en": "responses", "de": "Reaktionen"},
+    "hours": {"en": "hours", "de": "Stunden"},
+    "latest": {"en": "the latest", "de": "die neuesten"},
     "handover_tracking": {"en": "Lead handover tracking", "de": "Tracking der Leadübergabe"},
     "forwarding_by_team": {
         "en": "Lead forwarding to sales, by team",

@@ -36,6 +36,7 @@ HANDOVER_KPIS = [
     "acceptance_delay_median_h",
     "acceptance_delay_p90_h",
 ]
+ACCEPTANCE_KPIS = ["handed_over", "accepted", "rejected", "acceptance_rate"]
 REGION_KPIS = [
     "leads",
     "handed_over",
@@ -118,11 +119,71 @@ def handover(ctx: PageContext) -> list[Any]:
         card(t("handover_tracking", ctx.lang), graph(figure_layout(lines), "v8-trend"), wide=True),
         card(t("forwarding_by_team", ctx.lang), grid(ctx, by_team, "v10-grid"), wide=True),
         card(t("acceptance_delay", ctx.lang), graph(figure_layout(fig), "v11-delay"), wide=True),
+        html.Div(
+            className="grid-2",
+            children=[
+                card(t("delay_over_time", ctx.lang), _delay_trend(ctx)),
+                card(t("delay_distribution", ctx.lang), _delay_histogram(ctx)),
+            ],
+        ),
         card(t("rejection_reasons", ctx.lang), _rejection_pareto(ctx), wide=True),
+        *[
+            card(
+                f"{ctx.label('acceptance_rate')} · {t(dim, ctx.lang)}",
+                grid(ctx, ctx.query(ACCEPTANCE_KPIS, [dim]), f"v8-acceptance-{dim}", height=300),
+                wide=True,
+            )
+            for dim in ("campaign", "channel", "topic")
+        ],
         card(t("respond", ctx.lang), _respond(ctx), wide=True),
         card(t("overdue_list", ctx.lang), _overdue(ctx), wide=True),
         card(t("left_behind", ctx.lang), _left_behind(ctx), wide=True),
     ]
+
+
+def _delay_trend(ctx: PageContext) -> Any:
+    table = ctx.query(["acceptance_delay_median_h", "acceptance_delay_p90_h"], ["month"])
+    months = [r["month"] for r in table.rows]
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=months, y=[r[m] for r in table.rows], name=ctx.label(m), mode="lines+markers"
+            )
+            for m in ("acceptance_delay_median_h", "acceptance_delay_p90_h")
+        ]
+    )
+    return graph(figure_layout(fig, 300), "v11-delay-trend")
+
+
+DISTRIBUTION_LIMIT = 50_000
+
+
+def _delay_histogram(ctx: PageContext) -> Any:
+    """How long sales took, response by response: the records behind the acceptance rate."""
+    page = records(
+        ctx.engine,
+        ctx.request(["acceptance_rate"]),
+        "acceptance_rate",
+        {},
+        limit=DISTRIBUTION_LIMIT,
+        sort="response_at",
+        descending=True,
+    )
+    delays = [float(r["delay_h"]) for r in page.rows if r["delay_h"] is not None]
+    fig = go.Figure(go.Histogram(x=delays, nbinsx=40, name=t("responses", ctx.lang)))
+    fig.update_layout(xaxis_title=t("hours", ctx.lang), bargap=0.05)
+    if len(delays) > 20:  # a long tail would squeeze the bulk into one bar: show up to p99
+        fig.update_xaxes(range=[0, sorted(delays)[int(len(delays) * 0.99)]])
+    shown = f"{len(delays):,} {t('responses', ctx.lang)}"
+    if page.total > DISTRIBUTION_LIMIT:
+        shown = f"{len(delays):,} / {page.total:,} {t('responses', ctx.lang)}"
+        shown += f" ({t('latest', ctx.lang)})"
+    return html.Div(
+        [
+            graph(figure_layout(fig, 300), "v11-delay-histogram"),
+            html.P(shown, className="caption"),
+        ]
+    )
 
 
 def _rejection_pareto(ctx: PageContext) -> Any:
@@ -247,6 +308,7 @@ def _respond(ctx: PageContext) -> Any:
                         placeholder=t("your_name", ctx.lang),
                         persistence=True,
                         persistence_type="local",
+                        style={"width": "200px"},
                     ),
                     html.Button(t("accept", ctx.lang), id="respond-accept", className="button"),
                     dcc.Dropdown(
@@ -255,7 +317,11 @@ def _respond(ctx: PageContext) -> Any:
                         placeholder=t("reason", ctx.lang),
                         className="reason",
                     ),
-                    dcc.Input(id="respond-note", placeholder=t("note", ctx.lang)),
+                    dcc.Input(
+                        id="respond-note",
+                        placeholder=t("note", ctx.lang),
+                        style={"width": "320px"},
+                    ),
                     html.Button(
                         t("reject", ctx.lang), id="respond-reject", className="button reject"
                     ),
