@@ -21,7 +21,7 @@ from leadboard.metrics.calendar import Period, PeriodError
 from leadboard.metrics.formulas import derive
 from leadboard.metrics.registry import Kpi
 from leadboard.metrics.request import KpiRequest
-from leadboard.metrics.table import TargetResult
+from leadboard.metrics.table import KpiTable, TargetResult
 
 if TYPE_CHECKING:
     from leadboard.metrics.engine import KpiEngine
@@ -254,3 +254,24 @@ def _result(
         pace=None if actual_to_date is None or expected == 0 else actual_to_date / expected,
         elapsed=elapsed,
     )
+
+
+def target_for(table: KpiTable, metric: str) -> TargetResult | None:
+    """The widest target of the metric in the result (fewest scope dimensions, longest)."""
+    matches = [x for x in table.targets if x.metric == metric]
+    matches.sort(key=lambda x: (len(x.scope), len(x.period)))  # "2026" before "2026-Q3"
+    return matches[0] if matches else None
+
+
+def light_state(target: TargetResult | None, higher_is_better: bool | None = True) -> str:
+    """green on plan, amber within 20 % of it, red further off, grey without a target: by pace
+    while the target's period runs, by achievement once it is over. For a KPI where lower is
+    better (cost, cost per lead) staying at or under the target is on plan."""
+    if target is None:
+        return "grey"
+    ratio = target.pace if target.elapsed < 1 else target.achievement
+    if ratio is None:
+        return "grey"
+    if higher_is_better is False:
+        return "green" if ratio <= 1 else "amber" if ratio <= 1.2 else "red"
+    return "green" if ratio >= 1 else "amber" if ratio >= 0.8 else "red"

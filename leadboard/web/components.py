@@ -13,6 +13,7 @@ from dash import dcc, html
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import KpiRequest, Scope, parse_request
 from leadboard.metrics.table import KpiTable, TargetResult
+from leadboard.metrics.targets import light_state, target_for
 from leadboard.web.i18n import fmt, t
 from leadboard.web.state import ViewState
 
@@ -63,23 +64,10 @@ class PageContext:
 
 
 def traffic_light(target: TargetResult | None, higher_is_better: bool | None = True) -> str:
-    """Green on plan, amber within 20 % of it, red further off; for a KPI where lower is
-    better (cost, cost per lead) staying at or under the target is on plan."""
-    if target is None:
-        return GREY
-    ratio = target.pace if target.elapsed < 1 else target.achievement
-    if ratio is None:
-        return GREY
-    if higher_is_better is False:
-        return GREEN if ratio <= 1 else AMBER if ratio <= 1.2 else RED
-    return GREEN if ratio >= 1 else AMBER if ratio >= 0.8 else RED
-
-
-def target_for(table: KpiTable, metric: str) -> TargetResult | None:
-    """The widest target of the metric in the result (fewest scope dimensions, longest)."""
-    matches = [x for x in table.targets if x.metric == metric]
-    matches.sort(key=lambda x: (len(x.scope), len(x.period)))  # "2026" before "2026-Q3"
-    return matches[0] if matches else None
+    """The colour of `light_state`: green on plan, amber within 20 % of it, red further off."""
+    return {"green": GREEN, "amber": AMBER, "red": RED}.get(
+        light_state(target, higher_is_better), GREY
+    )
 
 
 def tile(ctx: PageContext, table: KpiTable, metric: str) -> html.Div:

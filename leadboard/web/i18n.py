@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from leadboard.metrics.units import fmt, number
+from leadboard.reports.texts import DIMENSION_NAMES
+
+__all__ = ["LANGUAGES", "TEXTS", "fmt", "number", "t"]
 
 LANGUAGES = ("en", "de")
 
@@ -137,53 +140,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-DIMENSION_NAMES = {
-    "campaign": {"en": "Campaign", "de": "Kampagne"},
-    "channel": {"en": "Channel", "de": "Kanal"},
-    "topic": {"en": "Topic", "de": "Thema"},
-    "unit": {"en": "Unit", "de": "Unit"},
-    "country": {"en": "Country", "de": "Land"},
-    "region": {"en": "Region", "de": "Region"},
-    "team": {"en": "Team", "de": "Team"},
-    "owner": {"en": "Owner", "de": "Verantwortlich"},
-    "account": {"en": "Account", "de": "Account"},
-    "month": {"en": "Month", "de": "Monat"},
-    "stage": {"en": "Stage", "de": "Phase"},
-    "reason": {"en": "Reason", "de": "Grund"},
-}
-
 
 def t(key: str, lang: str) -> str:
     entry = TEXTS.get(key) or DIMENSION_NAMES.get(key)
     if entry is None:
         return key
     return entry.get(lang, entry["en"])
-
-
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """1,234.56 (en) or 1.234,56 (de)."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "de":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
-
-
-def fmt(value: Any, unit: str, lang: str, currency: str = "EUR") -> str:
-    """A KPI value as people read it: '–' for missing, €1,234 / 1.234 €, 12.5 % / 12,5 %."""
-    if value is None:
-        return "–"
-    if unit == "count":
-        return number(value, lang)
-    if unit == "currency":
-        symbol = _SYMBOLS.get(currency, currency)
-        decimals = 0 if abs(value) >= 1000 else 2
-        amount = number(value, lang, decimals)
-        return f"{amount} {symbol}" if lang == "de" else f"{symbol}{amount}"
-    if unit == "percent":
-        return f"{number(value * 100, lang, 1)} %"
-    if unit == "hours":
-        return f"{number(value, lang, 1)} h"
-    return number(value, lang, 2)

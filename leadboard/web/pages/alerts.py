@@ -14,27 +14,12 @@ from dash import html
 from leadboard.alerts.rules import SEVERITIES
 from leadboard.alerts.service import alerts
 from leadboard.metrics.request import Scope
+from leadboard.reports.texts import RULE_NAMES
+from leadboard.reports.texts import SEVERITY as SEVERITY_NAMES
 from leadboard.web.components import PageContext, card
 from leadboard.web.i18n import fmt, t
 
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#d68910", "low": "#2e86c1", "info": "#1e8449"}
-RULE_NAMES = {
-    "target_pace": {"en": "Target pace", "de": "Ziel-Tempo"},
-    "campaign_target": {"en": "Campaign target", "de": "Kampagnenziel"},
-    "handover_overdue": {"en": "Handover overdue", "de": "Übergabe überfällig"},
-    "lead_quality": {"en": "Lead quality", "de": "Leadqualität"},
-    "overspend": {"en": "Overspend", "de": "Budgetüberschreitung"},
-    "underspend": {"en": "Underspend", "de": "Budget nicht genutzt"},
-    "cost_efficiency": {"en": "Cost efficiency", "de": "Kosteneffizienz"},
-    "best_practice": {"en": "Best practice", "de": "Best Practice"},
-    "unprocessed_leads": {"en": "Unprocessed leads", "de": "Unbearbeitete Leads"},
-}
-SEVERITY_NAMES = {
-    "high": {"en": "high", "de": "hoch"},
-    "medium": {"en": "medium", "de": "mittel"},
-    "low": {"en": "low", "de": "niedrig"},
-    "info": {"en": "info", "de": "Info"},
-}
 TEXT = {
     "none": {
         "en": "No alerts: every KPI is on plan, no lead is overdue or left behind.",

@@ -8,29 +8,18 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import html
 
+from leadboard.metrics.targets import target_for
+from leadboard.reports.views import FUNNEL, TILES
 from leadboard.web.components import (
     PageContext,
     card,
     empty_state,
     figure_layout,
     graph,
-    target_for,
     tile,
 )
 from leadboard.web.i18n import fmt, t
 from leadboard.web.pages import alerts
-
-TILES = [
-    "leads",
-    "opportunities",
-    "opportunity_volume",
-    "marketing_contribution",
-    "lead_conversion_rate",
-    "cost_per_lead",
-    "acceptance_rate",
-    "overdue_handover",
-]
-FUNNEL = ["leads", "handed_over", "accepted", "marketing_opportunities", "won_opportunities"]
 
 
 def render(ctx: PageContext) -> list[Any]:

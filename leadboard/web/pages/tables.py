@@ -11,53 +11,16 @@ from dash import dcc, html
 
 from leadboard.metrics.records import records
 from leadboard.metrics.sla import sla_state
+from leadboard.reports.views import (
+    ACCEPTANCE_KPIS,
+    CAMPAIGN_KPIS,
+    HANDOVER_KPIS,
+    REGION_KPIS,
+    TOPIC_KPIS,
+)
 from leadboard.sources.responses import reasons_of
 from leadboard.web.components import PageContext, card, figure_layout, graph, grid
 from leadboard.web.i18n import t
-
-CAMPAIGN_KPIS = [
-    "leads",
-    "opportunities",
-    "opportunity_volume",
-    "won_volume",
-    "cost",
-    "budget_planned",
-    "cost_per_lead",
-    "pipeline_per_cost",
-    "acceptance_rate",
-]
-HANDOVER_KPIS = [
-    "handed_over",
-    "accepted",
-    "rejected",
-    "acceptance_rate",
-    "pending_handover",
-    "overdue_handover",
-    "acceptance_delay_median_h",
-    "acceptance_delay_p90_h",
-]
-ACCEPTANCE_KPIS = ["handed_over", "accepted", "rejected", "acceptance_rate"]
-REGION_KPIS = [
-    "leads",
-    "handed_over",
-    "acceptance_rate",
-    "overdue_handover",
-    "opportunities",
-    "opportunity_volume",
-    "won_volume",
-    "win_rate",
-    "lead_conversion_rate",
-]
-TOPIC_KPIS = [
-    "leads",
-    "campaign_leads",
-    "opportunities",
-    "opportunity_volume",
-    "lead_to_opportunity_ratio",
-    "lead_conversion_rate",
-    "acceptance_rate",
-    "cost",
-]
 
 
 def campaigns(ctx: PageContext) -> list[Any]:
