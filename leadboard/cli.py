@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -368,7 +368,7 @@ def _request(params: list[tuple[str, str]]) -> Any:
     )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]Error:[/red] {message}")
     raise typer.Exit(2)
 
@@ -497,6 +497,97 @@ def _number(value: Any) -> str:
     if isinstance(value, float) and abs(value) < 10:
         return f"{value:.2f}"
     return f"{value:,.0f}"
+
+
+@app.command()
+def report(
+    format: Annotated[str, typer.Option("--format", help="xlsx or pptx.")],
+    out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    period: Annotated[
+        str, typer.Option(help="Period, e.g. 2026-Q3 or last-90-days.")
+    ] = "this-year",
+    filter: Annotated[
+        list[str] | None, typer.Option(help="dimension=value, repeated (several values: OR).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="en or de.")] = "en",
+    as_of: Annotated[str | None, typer.Option(help="The clock, ISO 8601 (default: now).")] = None,
+    page: Annotated[str | None, typer.Option(help="Only what one dashboard page shows.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the XLSX report or the PPTX management deck, with the dashboard's numbers."""
+    import time
+
+    from leadboard.metrics.request import Scope
+    from leadboard.reports import render_report
+    from leadboard.reports.content import ReportRequest
+
+    params = [("period", period), ("lang", lang)] + [("filter", f) for f in filter or []]
+    params += [("as_of", as_of)] if as_of else []
+    params += [("page", page)] if page else []
+    started = time.perf_counter()
+    settings = _settings(store)
+    advert = read_advert(StoreUrl(settings.database_url))
+    if advert is not None:
+        from leadboard.client import ServerRefused, get_bytes
+
+        console.print(f"[dim]via the running server at {advert.url}[/dim]")
+        try:
+            body = get_bytes(advert.url, f"/api/v1/reports/{format}", params)
+        except ServerRefused as exc:
+            _fail(str(exc))
+    else:
+        from datetime import datetime
+
+        from leadboard.metrics.engine import KpiEngine
+        from leadboard.metrics.request import RequestError
+
+        with _open(settings) as st:
+            try:
+                moment = datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else None
+            except ValueError:
+                _fail(f"--as-of: cannot read {as_of!r} as an ISO 8601 moment")
+            req = ReportRequest(period, tuple(filter or ()), lang, moment, page)
+            try:
+                body = render_report(
+                    KpiEngine(st, settings=settings), Scope.everything(), format, req
+                )
+            except RequestError as exc:
+                _fail(f"--{exc.parameter.replace('_', '-')}: {exc.message}")
+    out_file.write_bytes(body)
+    seconds = time.perf_counter() - started
+    console.print(f"Wrote {out_file} ({len(body) / 1e3:,.0f} kB) in {seconds:.1f} s.")
+
+
+schedule_app = typer.Typer(help="Scheduled delivery of reports by e-mail.", no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
+
+
+@schedule_app.command("run")
+def schedule_run(
+    now: Annotated[bool, typer.Option("--now", help="Send every subscription now.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Send the report subscriptions that are due (LEADBOARD_REPORT_SUBSCRIPTIONS)."""
+    settings = _settings(store)
+    if not settings.report_subscriptions:
+        out.print("No report subscriptions (LEADBOARD_REPORT_SUBSCRIPTIONS) are set.")
+        return
+    if read_advert(StoreUrl(settings.database_url)) is not None:
+        _fail("`leadboard serve` runs on this store and sends the scheduled reports itself")
+    from leadboard.metrics.engine import KpiEngine
+    from leadboard.reports.schedule import ScheduleError, run_due
+
+    with _open(settings) as st:
+        try:
+            sent = run_due(KpiEngine(st, settings=settings), settings, force=now)
+        except (ScheduleError, OSError) as exc:
+            _fail(str(exc))
+    for d in sent:
+        out.print(
+            f"Sent {d.file} ({d.size / 1e3:,.0f} kB) to {', '.join(d.to)} in {d.seconds:.1f} s."
+        )
+    if not sent:
+        out.print("No report was due.")
 
 
 @app.command()

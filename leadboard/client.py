@@ -21,6 +21,15 @@ def get_json(base_url: str, path: str, params: Sequence[tuple[str, str]] = ()) -
     return response.json()
 
 
+def get_bytes(base_url: str, path: str, params: Sequence[tuple[str, str]] = ()) -> bytes:
+    response = httpx.get(base_url + path, params=list(params), timeout=TIMEOUT)
+    if response.status_code == 422:
+        detail = response.json().get("detail", [])
+        raise ServerRefused("; ".join(f"{d['loc'][-1]}: {d['msg']}" for d in detail))
+    response.raise_for_status()
+    return response.content
+
+
 class ServerRefused(RuntimeError):
     """The server answered 422: a bad parameter, explained."""
 

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from leadboard.api.app import create_app
+from leadboard.reports.schedule import start_scheduler
 from leadboard.settings import Settings
 from leadboard.store import Store, StoreUrl, open_store
 from leadboard.store.advert import remove_advert, write_advert
@@ -48,6 +49,11 @@ def run_server(settings: Settings, host: str, port: int) -> None:
             store.close()
 
     app = build_app(store, settings, on_stop=stop)
+    schedule = start_scheduler(app.state.engine, settings)
+    if schedule is not None:
+        print(
+            f"Scheduled reports: {len(settings.report_subscriptions)} subscription(s)", flush=True
+        )
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if url.dialect == "duckdb":
         write_advert(url, address)
@@ -55,4 +61,6 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        if schedule is not None:
+            schedule.set()
         stop()

@@ -5,10 +5,22 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "leadboard.duckdb"
+
+
+class ReportSubscription(BaseModel):
+    """A report sent by e-mail on a schedule (`LEADBOARD_REPORT_SUBSCRIPTIONS`)."""
+
+    name: str = Field(min_length=1)
+    to: list[str] = Field(min_length=1)
+    format: Literal["xlsx", "pptx"] = "xlsx"
+    period: str = "last-month"
+    filters: list[str] = Field(default_factory=list)
+    lang: Literal["en", "de"] = "en"
+    schedule: str = Field("0 7 * * 1", description="cron: minute hour day month weekday (UTC)")
 
 
 class Settings(BaseSettings):
@@ -127,6 +139,12 @@ class Settings(BaseSettings):
     )
     alert_webhook_url: str = Field(
         "", description="URL that receives each digest of new alerts as a JSON POST."
+    )
+
+    report_subscriptions: list[ReportSubscription] = Field(
+        default_factory=list,
+        description="Reports e-mailed on a schedule, JSON: a list of {name, to, format, period, "
+        "filters, lang, schedule}.",
     )
 
     test_hold_commit: str = Field(

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from leadboard import __version__
 from leadboard.alerts.service import refresh_if_stale
-from leadboard.api import alerts, imports, kpi, leads, status
+from leadboard.api import alerts, imports, kpi, leads, reports, status
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import RequestError
 from leadboard.settings import Settings
@@ -47,4 +47,5 @@ def create_app(
     app.include_router(kpi.router, prefix="/api/v1")
     app.include_router(alerts.router, prefix="/api/v1")
     app.include_router(leads.router, prefix="/api/v1")
+    app.include_router(reports.router, prefix="/api/v1")
     return app

@@ -16,7 +16,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from leadboard.metrics.units import fmt
 from leadboard.reports.content import Report, filters_text
@@ -39,7 +39,7 @@ SEVERITY_COLOURS = {
     "low": ACCENT,
     "info": LIGHTS["green"],
 }
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 16:9, as PowerPoint makes it
 MARGIN = Inches(0.5)
 TOP = Inches(1.25)
 MAX_ALERTS = 6
@@ -200,10 +200,11 @@ def _cockpit(prs: Any, report: Report) -> None:
         cell.fill.fore_color.rgb = BRAND
         cell.text_frame.paragraphs[0].font.color.rgb = WHITE
         cell.text_frame.paragraphs[0].font.bold = True
+        cell.text_frame.paragraphs[0].font.size = Pt(14)
     table.columns[0].width = Inches(0.45)
-    table.columns[1].width = Inches(4.2)
+    table.columns[1].width = Inches(3.4)
     for c in range(2, 6):
-        table.columns[c].width = int((WIDTH - 2 * MARGIN - Inches(4.65)) / 4)
+        table.columns[c].width = int((WIDTH - 2 * MARGIN - Inches(3.85)) / 4)
     for r, tile in enumerate(report.tiles, start=1):
         target = tile.target
         ratio = (

@@ -54,8 +54,8 @@ TEXT = {
     "generated": {"en": "Generated", "de": "Erstellt"},
     "contents": {"en": "Contents", "de": "Inhalt"},
     "records_cut": {
-        "en": "{what}: the first {shown:,} of {total:,} records are listed",
-        "de": "{what}: die ersten {shown:,} von {total:,} Datensätzen sind aufgeführt",
+        "en": "{what}: the newest {shown:,} of {total:,} records are listed; all of them:",
+        "de": "{what}: die neuesten {shown:,} von {total:,} Datensätzen sind aufgeführt; alle:",
     },
     "cockpit": {"en": "Cockpit KPIs", "de": "Cockpit-KPIs"},
     "kpi": {"en": "KPI", "de": "KPI"},

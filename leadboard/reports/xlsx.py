@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from leadboard.reports.content import Report, Section, filters_text
@@ -28,6 +30,12 @@ FILLS = {
     "green": PatternFill("solid", fgColor="C6EFCE"),
     "amber": PatternFill("solid", fgColor="FFEB9C"),
     "red": PatternFill("solid", fgColor="FFC7CE"),
+}
+STATES = {
+    "green": {"en": "green", "de": "grün"},
+    "amber": {"en": "amber", "de": "gelb"},
+    "red": {"en": "red", "de": "rot"},
+    "grey": {"en": "no target", "de": "kein Ziel"},
 }
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 MAX_SHEET_NAME = 31
@@ -49,6 +57,7 @@ def write_xlsx(report: Report) -> bytes:
     cover = wb.active
     assert cover is not None
     cover.title = _t("cover", report)
+    _printable(cover)
     sheets: list[str] = []
     sheets.append(_cockpit(wb, report))
     if report.global_target is not None:
@@ -73,7 +82,16 @@ def _t(key: str, report: Report) -> str:
 def _sheet(wb: Workbook, title: str) -> Worksheet:
     name = title.replace("/", "-")[:MAX_SHEET_NAME]
     ws = wb.create_sheet(name)
+    _printable(ws)
     return ws
+
+
+def _printable(ws: Worksheet) -> None:
+    """Printed or exported to PDF: landscape, as wide as one page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _header(ws: Worksheet, row: int, names: list[str]) -> None:
@@ -82,7 +100,7 @@ def _header(ws: Worksheet, row: int, names: list[str]) -> None:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    ws.freeze_panes = f"B{row + 1}"  # a string: creating the cell would shift appended rows
 
 
 def _widths(ws: Worksheet, widths: list[int]) -> None:
@@ -113,16 +131,15 @@ def _cover(ws: Worksheet, report: Report, sheets: list[str]) -> None:
         cell = ws.cell(row=i, column=1, value=name)
         cell.hyperlink = f"#'{name}'!A1"
         cell.font = Font(color="2E86C1", underline="single")
+    row = start + len(sheets) + 2
     for page in report.records:
         if page.total > len(page.rows):
-            i += 1
-            ws.cell(
-                row=i + 1,
-                column=1,
-                value=_t("records_cut", report).format(
-                    shown=len(page.rows), total=page.total, what=page.entity
-                ),
+            text = _t("records_cut", report).format(
+                shown=len(page.rows), total=page.total, what=page.entity
             )
+            ws.cell(row=row, column=1, value=text)
+            ws.cell(row=row + 1, column=1, value=_records_link(report, page.metric))
+            row += 2
     _widths(ws, [28, 60])
 
 
@@ -134,6 +151,14 @@ def _achievement_colours(ws: Worksheet, cells: str) -> None:
         CellIsRule(operator="lessThan", formula=["0.8"], fill=FILLS["red"]),
     ):
         ws.conditional_formatting.add(cells, rule)
+
+
+def _records_link(report: Report, metric: str) -> str:
+    """Where the full list is: the records API as CSV, for the same request."""
+    params = [("metric", metric), ("period", report.request.period), ("as_of", report.as_of)]
+    params += [("filter", f) for f in report.request.filters]
+    params += [("limit", "100000"), ("format", "csv")]
+    return "GET /api/v1/records?" + urlencode(params)
 
 
 def _cockpit(wb: Workbook, report: Report) -> str:
@@ -156,7 +181,7 @@ def _cockpit(wb: Workbook, report: Report) -> str:
             tile.delta,
             None if target is None else target.target,
             ratio,
-            tile.state,
+            STATES[tile.state][report.lang],
         ]
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=v)
@@ -167,7 +192,8 @@ def _cockpit(wb: Workbook, report: Report) -> str:
     last = len(report.tiles) + 1
     for state, fill in FILLS.items():
         ws.conditional_formatting.add(
-            f"F2:G{last}", FormulaRule(formula=[f'$G2="{state}"'], fill=fill)
+            f"F2:G{last}",
+            FormulaRule(formula=[f'$G2="{STATES[state][report.lang]}"'], fill=fill),
         )
     chart = BarChart()
     chart.type = "bar"
@@ -364,17 +390,17 @@ def _records(wb: Workbook, report: Report, page: Any) -> str:
     ws = _sheet(wb, f"{_t('records', report)} {page.entity}")
     columns = list(page.columns)
     _header(ws, 1, columns)
-    for r, row in enumerate(page.rows, start=2):
-        for c, name in enumerate(columns, start=1):
-            value = row[name]
-            plain = value is None or isinstance(value, bool | int | float | str)
-            ws.cell(
-                row=r,
-                column=c,
-                value=value if plain or hasattr(value, "isoformat") else float(value),
-            )
+    for row in page.rows:
+        ws.append([_plain(row[name]) for name in columns])
     _widths(ws, [14] * len(columns))
     return str(ws.title)
+
+
+def _plain(value: Any) -> Any:
+    """A value openpyxl writes natively (decimals become floats)."""
+    if value is None or isinstance(value, bool | int | float | str) or hasattr(value, "isoformat"):
+        return value
+    return float(value)
 
 
 def _definitions(wb: Workbook, report: Report) -> str:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html
@@ -19,6 +20,7 @@ from fastapi import FastAPI
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import RequestError, Scope
 from leadboard.metrics.values import dimension_values
+from leadboard.reports.content import PAGES as REPORT_PAGES
 from leadboard.sources.responses import Response, ResponseError, reasons_of, record_response
 from leadboard.store.ingest import data_version
 from leadboard.web.components import PageContext
@@ -100,7 +102,13 @@ def _layout(version: int) -> html.Div:
                     ],
                 ],
             ),
-            html.Div(id="crumbs", className="crumbs"),
+            html.Div(
+                className="crumbs-bar",
+                children=[
+                    html.Div(id="crumbs", className="crumbs"),
+                    html.Div(id="downloads", className="downloads"),
+                ],
+            ),
             dcc.Loading(html.Main(id="page", className="page"), type="dot", delay_show=300),
             html.Div(
                 id="upload-area",
@@ -155,6 +163,32 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         return data.upload(
             PageContext(engine, state, state.lang or browser or "en", scope), names, contents
         )
+
+    @app.callback(
+        Output("downloads", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+        State("browser-lang", "data"),
+    )
+    def downloads(pathname: str | None, search: str | None, browser: str | None) -> Any:
+        """Export what the page shows, with its filters: XLSX and PPTX from /api/v1/reports."""
+        state = parse_state(search)
+        lang = state.lang or browser or "en"
+        page = (pathname or "/cockpit").strip("/") or "cockpit"
+        params: list[tuple[str, str]] = [("period", state.period), ("lang", lang)]
+        params += [("filter", item) for item in state.filter_args()]
+        if page in REPORT_PAGES:
+            params.append(("page", page))
+        query = urlencode(params)
+        return [
+            html.A(
+                f"{t('download', lang)} {fmt.upper()}",
+                href=f"/api/v1/reports/{fmt}?{query}",
+                className="download",
+                id=f"download-{fmt}",
+            )
+            for fmt in ("xlsx", "pptx")
+        ]
 
     @app.callback(
         Output("respond-status", "children"),

@@ -21,6 +21,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "alerts": {"en": "Alerts", "de": "Warnungen"},
     "data": {"en": "Data", "de": "Daten"},
     "period": {"en": "Period", "de": "Zeitraum"},
+    "download": {"en": "Download", "de": "Herunterladen:"},
     "page_failed": {
         "en": "This page could not be computed",
         "de": "Diese Seite konnte nicht berechnet werden",
