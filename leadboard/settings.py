@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     alert_email_to: str = Field(
         "", description="Comma-separated recipients of the digest of new alerts."
     )
+    alert_notify_rules: str = Field(
+        "",
+        description="Comma-separated rules whose new alerts are sent; empty = every rule.",
+    )
     alert_webhook_url: str = Field(
         "", description="URL that receives each digest of new alerts as a JSON POST."
     )

@@ -386,3 +386,19 @@ def test_a_dead_notification_channel_does_not_stop_the_other(
     )
     assert notify(settings, new) == ["webhook"]
     assert len(receiver[1]) == 1
+
+
+def test_only_the_chosen_rules_are_sent(
+    store: Store, tmp_path: Path, receiver: tuple[str, list[Any]]
+) -> None:
+    engine = _load(store, tmp_path, planted=True)
+    new = refresh(engine, AS_OF).new
+    settings = Settings(alert_webhook_url=receiver[0], alert_notify_rules="overspend, lead_quality")
+    assert notify(settings, new) == ["webhook"]
+    (posted,) = receiver[1]
+    assert sorted(a["rule"] for a in posted["new_alerts"]) == ["lead_quality", "overspend"]
+    assert (
+        notify(Settings(alert_webhook_url=receiver[0], alert_notify_rules="best_practice"), new)
+        == []
+    )
+    assert len(receiver[1]) == 1

@@ -421,3 +421,18 @@ def test_sales_accepts_and_rejects_leads_on_the_handover_page(server: Server, br
     )
     assert rejected_lead in {r["lead_id"] for r in records["rows"]}
     assert watched.problems == []
+
+
+def test_the_campaign_follow_up_lists_the_finished_campaigns(server: Server, browser: Any) -> None:
+    body = server.api("/api/v1/kpi", [("metric", "leads"), ("by", "campaign")])
+    finished = {
+        t["scope"]["campaign"]
+        for t in body["targets"]
+        if set(t["scope"]) == {"campaign"} and t["elapsed"] >= 1
+    }
+    watched = _open(browser, server.url + "/campaigns")
+    page = watched.page
+    page.wait_for_selector("#v5-summary", timeout=60_000)
+    assert page.inner_text("#v5-summary").startswith(f"{len(finished)} finished campaigns")
+    assert page.locator("#v5-best").count() == 1 and page.locator("#v5-worst").count() == 1
+    assert watched.problems == []

@@ -196,7 +196,12 @@ def notify(settings: Settings, new: list[dict[str, Any]]) -> list[str]:
 
     A failing channel is logged and does not stop the other one nor the evaluation.
     """
-    sent = []
+    rules = {r.strip() for r in settings.alert_notify_rules.split(",") if r.strip()}
+    if rules:
+        new = [a for a in new if a["rule"] in rules]
+    sent: list[str] = []
+    if not new:
+        return sent
     recipients = [r.strip() for r in settings.alert_email_to.split(",") if r.strip()]
     if settings.smtp_host and recipients:
         message = EmailMessage()

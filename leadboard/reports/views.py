@@ -30,6 +30,14 @@ CAMPAIGN_KPIS = [
     "pipeline_per_cost",
     "acceptance_rate",
 ]
+FOLLOW_UP_KPIS = [
+    "leads",
+    "opportunities",
+    "opportunity_volume",
+    "pipeline_per_cost",
+    "pending_handover",
+    "unprocessed_leads",
+]
 HANDOVER_KPIS = [
     "handed_over",
     "accepted",

@@ -44,6 +44,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "funnel": {"en": "Lead and opportunity funnel", "de": "Lead- und Opportunity-Funnel"},
     "won": {"en": "Won", "de": "Gewonnen"},
+    "follow_up": {
+        "en": "V5 Follow-up of finished campaigns",
+        "de": "V5 Kampagnennachbereitung (abgeschlossene Kampagnen)",
+    },
+    "no_finished": {
+        "en": "No campaign with targets ended in this period.",
+        "de": "In diesem Zeitraum endete keine Kampagne mit Zielen.",
+    },
+    "finished_campaigns": {"en": "finished campaigns", "de": "abgeschlossene Kampagnen"},
+    "still_unprocessed": {
+        "en": "of their leads still pending with sales or never handed over",
+        "de": "ihrer Leads noch beim Vertrieb offen oder nie übergeben",
+    },
+    "best": {"en": "Best", "de": "Beste"},
+    "worst": {"en": "Worst", "de": "Schwächste"},
     "campaign_performance": {
         "en": "Campaign performance vs targets",
         "de": "Kampagnen-Performance gegenüber Zielen",

@@ -3,6 +3,7 @@ budget, leads, opportunities. Each page lists its views; every number comes from
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_ag_grid as dag
@@ -14,6 +15,7 @@ from leadboard.metrics.sla import sla_state
 from leadboard.reports.views import (
     ACCEPTANCE_KPIS,
     CAMPAIGN_KPIS,
+    FOLLOW_UP_KPIS,
     HANDOVER_KPIS,
     REGION_KPIS,
     TOPIC_KPIS,
@@ -43,12 +45,56 @@ def campaigns(ctx: PageContext) -> list[Any]:
             grid(ctx, table, "v7-grid", targets=True),
             wide=True,
         ),
+        card(t("follow_up", ctx.lang), _follow_up(ctx), wide=True),
         card(
             f"{ctx.label('cost')} / {ctx.label('opportunity_volume')}",
             graph(figure_layout(fig), "cost-benefit"),
             wide=True,
         ),
     ]
+
+
+def _follow_up(ctx: PageContext) -> Any:
+    """V5: campaigns whose run ended (by their own targets' period) with results against those
+    targets, the leads still pending or never handed over, and the best and worst of them."""
+    table = ctx.query(FOLLOW_UP_KPIS, ["campaign"])
+    finished = {
+        t.scope["campaign"]
+        for t in table.targets
+        if set(t.scope) == {"campaign"} and t.elapsed >= 1
+    }
+    rows = tuple(r for r in table.rows if r["campaign"] in finished)
+    if not rows:
+        return html.Div(t("no_finished", ctx.lang), className="empty")
+    ranked = sorted(
+        (r for r in rows if r["pipeline_per_cost"] is not None),
+        key=lambda r: -r["pipeline_per_cost"],
+    )
+    label = ctx.label("pipeline_per_cost")
+
+    def names(part: list[dict[str, Any]]) -> str:
+        def value(r: dict[str, Any]) -> str:
+            return ctx.fmt("pipeline_per_cost", r["pipeline_per_cost"], table.currency)
+
+        return ", ".join(f"{r['campaign']} ({value(r)})" for r in part)
+
+    lessons = [
+        html.Li(f"{t('best', ctx.lang)} ({label}): {names(ranked[:3])}", id="v5-best"),
+        html.Li(f"{t('worst', ctx.lang)} ({label}): {names(ranked[-3:][::-1])}", id="v5-worst"),
+    ]
+    left = sum((r["pending_handover"] or 0) + (r["unprocessed_leads"] or 0) for r in rows)
+    return html.Div(
+        [
+            html.P(
+                f"{len(rows)} {t('finished_campaigns', ctx.lang)}; {left:,} "
+                f"{t('still_unprocessed', ctx.lang)}",
+                className="caption",
+                id="v5-summary",
+            ),
+            html.Ul(lessons, className="lessons") if ranked else html.Div(),
+            grid(ctx, replace(table, rows=rows), "v5-grid", height=320, targets=True),
+        ]
+    )
 
 
 def handover(ctx: PageContext) -> list[Any]:
