@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     sla_hours: float = Field(
         48.0, gt=0, description="Hours sales has to respond to a handed-over lead."
     )
+    stalled_days: float = Field(
+        30.0,
+        gt=0,
+        description="Days after sales accepted a lead without an opportunity for it to count "
+        "as stalled (`stalled_leads`).",
+    )
     sla_clock: Literal["calendar", "business"] = Field(
         "calendar",
         description="How response time counts: every hour, or business hours only.",

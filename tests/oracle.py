@@ -61,6 +61,7 @@ BASE = {
     "pending_handover": "pending",
     "overdue_handover": "pending",
     "unprocessed_leads": "unprocessed",
+    "stalled_leads": "stalled",
     "opportunities": "opportunity",
     "marketing_opportunities": "opportunity",
     "opportunity_volume": "opportunity",
@@ -90,6 +91,7 @@ FACT_DIMS = {
     "response": ALL_DIMS,
     "pending": ALL_DIMS,
     "unprocessed": ALL_DIMS,
+    "stalled": ALL_DIMS,
     "opportunity": ALL_DIMS,
     "closed": ALL_DIMS,
     "cost": CAMPAIGN_DIMS,
@@ -244,10 +246,12 @@ class Oracle:
         sla_hours: float = 48.0,
         fiscal_start_month: int = 1,
         unprocessed_days: float = 14.0,
+        stalled_days: float = 30.0,
     ) -> None:
         self.calendar = Calendar(fiscal_start_month)
         self.sla_hours = sla_hours
         self.unprocessed_days = unprocessed_days
+        self.stalled_days = stalled_days
         self.region = dict(regions)
         for row in data.get("regions", []):
             self.region[need(row["country"])] = need(row["region"])
@@ -379,6 +383,10 @@ class Oracle:
                 (t, kind) for t, kind in evs if kind in ("accepted", "rejected") and t >= handover
             )
             response = responses[0] if responses else None
+            if response is not None and response[1] == "accepted":
+                self.facts["stalled"].append(
+                    Record(dims, None, {"accepted": response[0], "first_opp": first_opp})
+                )
             if response is not None:
                 delay = (response[0] - handover).total_seconds() / 3600
                 self.facts["response"].append(
@@ -501,7 +509,14 @@ class Oracle:
             for record in self.facts[fact]:
                 if not keep(record):
                     continue
-                if fact == "unprocessed":
+                if fact == "stalled":
+                    for b in buckets:
+                        t = min(b.end, as_of)
+                        v = record.values
+                        waited = (t - v["accepted"]).total_seconds() / 86_400 > self.stalled_days
+                        if waited and (v["first_opp"] is None or v["first_opp"] > t):
+                            add(fact, record, b.label, t)
+                elif fact == "unprocessed":
                     for b in buckets:
                         t = min(b.end, as_of)
                         v = record.values
@@ -575,7 +590,12 @@ class Oracle:
 
         match metric:
             case (
-                "leads" | "handed_over" | "pending_handover" | "opportunities" | "unprocessed_leads"
+                "leads"
+                | "handed_over"
+                | "pending_handover"
+                | "opportunities"
+                | "unprocessed_leads"
+                | "stalled_leads"
             ):
                 return len(records)
             case "campaign_leads":

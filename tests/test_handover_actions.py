@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -100,3 +101,24 @@ def test_bad_responses_are_refused_with_the_reason(store: Store, tmp_path: Path)
     assert code == 422
     assert client.get("/api/v1/rejection-reasons").json()[:2] == ["No budget", "Wrong contact"]
     assert store.scalar("SELECT count(*) FROM lead_events WHERE actor = 'Bob'") == 0
+
+
+def test_accepted_leads_without_an_opportunity_stall_after_30_days(
+    store: Store, tmp_path: Path
+) -> None:
+    engine = _load(store, tmp_path, planted=True)
+
+    def stalled(as_of: str) -> dict[str | None, int]:
+        moment = datetime.fromisoformat(as_of)
+        table = engine.query(
+            KpiRequest(
+                Scope.everything(), ("stalled_leads",), ("campaign",), (), as_of[:7], as_of=moment
+            )
+        )
+        return {r["campaign"]: r["stalled_leads"] for r in table.rows if r["stalled_leads"]}
+
+    # C-POOR's 10 accepted leads (1 June) and unit U2's 20 (5 June) have no opportunity;
+    # C-GOOD's leads have theirs. On 16 June nobody has waited 30 days yet.
+    assert stalled("2026-06-16T12:00:00") == {}
+    assert stalled("2026-07-02T11:00:00") == {"C-POOR": 10}  # 31 days after 1 June 12:00
+    assert stalled("2026-07-15T00:00:00") == {"C-POOR": 10, None: 20}

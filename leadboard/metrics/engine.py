@@ -292,6 +292,7 @@ class KpiEngine:
             sla_hours=self.settings.sla_hours,
             calendar=self.calendar,
             unprocessed_days=self.settings.unprocessed_days,
+            stalled_days=self.settings.stalled_days,
         )
 
     def all_time_slice(
@@ -310,6 +311,7 @@ class KpiEngine:
             self.settings.sla_hours,
             self.calendar,
             self.settings.unprocessed_days,
+            self.settings.stalled_days,
         )
 
     def _facts(self, request: KpiRequest) -> list[str]:

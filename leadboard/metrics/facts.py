@@ -80,6 +80,7 @@ class Slice:
     sla_hours: float
     calendar: Calendar
     unprocessed_days: float = 14.0
+    stalled_days: float = 30.0
     prefix: str = ""  # names this slice's parameters apart inside a per-bucket union
     missing: tuple[str, ...] = ()  # dimensions that must be empty (a drill-through's "none" cell)
     measures: frozenset[str] = frozenset()  # the base KPIs wanted; empty: all of the fact's
@@ -122,6 +123,7 @@ class Slice:
             self.currency,
             self.sla_hours,
             self.unprocessed_days,
+            self.stalled_days,
             self.calendar.fiscal_start_month,
             tuple(sorted(self.measures)),
         )
@@ -468,6 +470,25 @@ def unprocessed_frame(s: Slice) -> Frame:
     )
 
 
+def stalled_frame(s: Slice) -> Frame:
+    """Leads at t: sales' first response, when it came, and the lead's first opportunity."""
+    joined, dims = _lead_frame(s.dimensions)
+    leads = prepared_leads()
+    since = (s.moment("t").epoch_seconds() - leads.response_at.epoch_seconds()) / 86_400.0
+    return Frame(
+        joined,
+        None,
+        dims,
+        {
+            "id": leads.lead_id,
+            "response": leads.response,
+            "response_at": leads.response_at,
+            "first_opportunity_at": leads.first_opportunity_at,
+            "days_since": since,
+        },
+    )
+
+
 def handover_frame(s: Slice, anchor: str) -> Frame:
     joined, dims = _lead_frame(s.dimensions)
     state = prepared_leads()
@@ -606,6 +627,10 @@ def _unprocessed_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     return {"unprocessed_leads": f.inputs["id"].count()}
 
 
+def _stalled_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"stalled_leads": f.inputs["id"].count()}
+
+
 def _opportunity_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     marketing, value = f.inputs["marketing"], f.inputs["value"]
     return {
@@ -689,6 +714,7 @@ FACTS: dict[str, Fact] = {
         _handed_over,
     ),
     "unprocessed": Fact("unprocessed", unprocessed_frame, _unprocessed_measures, _LEAD_DIMS),
+    "stalled": Fact("stalled", stalled_frame, _stalled_measures, _LEAD_DIMS),
     "opportunity": Fact(
         "opportunity",
         lambda s: opportunity_frame(s, "created_at"),
@@ -741,6 +767,13 @@ def selection(fact: Fact, s: Slice) -> ir.Table:
             state["handover_at"].isnull() | (state["handover_at"] > t),
             state["disqualified_at"].isnull() | (state["disqualified_at"] > t),
         ]
+    if fact.name == "stalled":
+        first = f.inputs["first_opportunity_at"]
+        conditions += [
+            f.inputs["response"] == "accepted",
+            f.inputs["days_since"] > s.stalled_days,
+            first.isnull() | (first > s.moment("t")),
+        ]
     columns = {d: f.dims[d] for d in s.by}
     if s.grain is not None and f.anchor is not None:
         columns[BUCKET] = bucket_of(s.calendar, s.grain, f.anchor)
@@ -774,7 +807,7 @@ def fact_query(fact: Fact, s: Slice) -> ir.Table | None:
     """Grouped measures of one fact in one slice; None when the fact lacks a needed dimension."""
     if not s.dimensions <= set(fact.dimensions):
         return None
-    if s.grain is not None and fact.name in ("pending", "unprocessed", "budget"):
+    if s.grain is not None and fact.name in ("pending", "unprocessed", "stalled", "budget"):
         return _per_bucket(fact, s)
     rows = selection(fact, s)
     inputs = {k.removeprefix("_in_"): rows[k] for k in rows.columns if k.startswith("_in_")}

@@ -40,6 +40,7 @@ _ENTITY = {
     "response": ("leads", "lead_id", ("handover_at", "response_at", "response", "delay_h")),
     "pending": ("leads", "lead_id", ("handover_at", "age_h", "due_at")),
     "unprocessed": ("leads", "lead_id", ("age_days",)),
+    "stalled": ("leads", "lead_id", ("response_at", "days_since")),
     "opportunity": ("opportunities", "opportunity_id", ("marketing", "value")),
     "closed": ("opportunities", "opportunity_id", ("marketing", "value")),
     "cost": ("campaign_costs", "row_key", ("value",)),
@@ -192,6 +193,7 @@ def _cell_slice(
         sla_hours=engine.settings.sla_hours,
         calendar=engine.calendar,
         unprocessed_days=engine.settings.unprocessed_days,
+        stalled_days=engine.settings.stalled_days,
         missing=tuple(missing),
     )
 

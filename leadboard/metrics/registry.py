@@ -19,6 +19,7 @@ FACT_METRICS: dict[str, tuple[str, ...]] = {
     "response": ("accepted", "rejected", "acceptance_delay_median_h", "acceptance_delay_p90_h"),
     "pending": ("pending_handover", "overdue_handover"),
     "unprocessed": ("unprocessed_leads",),
+    "stalled": ("stalled_leads",),
     "opportunity": (
         "opportunities",
         "marketing_opportunities",

@@ -124,6 +124,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No lead left behind: unprocessed leads",
         "de": "Kein Lead bleibt liegen: unbearbeitete Leads",
     },
+    "stalled": {
+        "en": "No lead left behind: accepted, but no opportunity",
+        "de": "Kein Lead bleibt liegen: angenommen, aber keine Opportunity",
+    },
+    "stalled_hint": {
+        "en": "leads accepted by sales longer ago than the set days with no opportunity yet",
+        "de": "vom Vertrieb angenommene Leads ohne Opportunity, länger als die eingestellte Frist",
+    },
+    "response_at": {"en": "Answered", "de": "Beantwortet am"},
+    "days_since": {"en": "Days since", "de": "Tage seitdem"},
     "left_behind_hint": {
         "en": "leads never handed over nor disqualified, older than the set age: work or "
         "disqualify them",

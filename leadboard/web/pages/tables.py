@@ -147,6 +147,7 @@ def handover(ctx: PageContext) -> list[Any]:
         card(t("respond", ctx.lang), _respond(ctx), wide=True),
         card(t("overdue_list", ctx.lang), _overdue(ctx), wide=True),
         card(t("left_behind", ctx.lang), _left_behind(ctx), wide=True),
+        card(t("stalled", ctx.lang), _stalled(ctx), wide=True),
     ]
 
 
@@ -364,6 +365,41 @@ def _left_behind(ctx: PageContext) -> Any:
             ),
             dag.AgGrid(
                 id="left-behind-grid",
+                rowData=rows,
+                columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
+                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                columnSize="responsiveSizeToFit",
+                style={"height": "300px"},
+                className="ag-theme-quartz",
+            ),
+        ]
+    )
+
+
+def _stalled(ctx: PageContext) -> Any:
+    """No lead left behind, after sales: accepted leads with no opportunity after the set days
+    (the records behind `stalled_leads`), longest waiting first."""
+    page = records(
+        ctx.engine,
+        ctx.request(["stalled_leads"]),
+        "stalled_leads",
+        {},
+        limit=1000,
+        sort="response_at",
+    )
+    columns = ["lead_id", "team", "owner", "campaign_id", "response_at", "days_since"]
+    rows = _record_rows(page, columns)
+    for row in rows:
+        row["days_since"] = round(float(row["days_since"]), 1)
+    return html.Div(
+        [
+            html.P(
+                f"{page.total:,} {t('stalled_hint', ctx.lang)}",
+                className="caption",
+                id="stalled-total",
+            ),
+            dag.AgGrid(
+                id="stalled-grid",
                 rowData=rows,
                 columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True},
