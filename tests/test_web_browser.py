@@ -436,3 +436,22 @@ def test_the_campaign_follow_up_lists_the_finished_campaigns(server: Server, bro
     assert page.inner_text("#v5-summary").startswith(f"{len(finished)} finished campaigns")
     assert page.locator("#v5-best").count() == 1 and page.locator("#v5-worst").count() == 1
     assert watched.problems == []
+
+
+def test_the_calendar_sets_a_period_of_whole_days(server: Server, browser: Any) -> None:
+    watched = _open(browser, server.url + "/cockpit?period=2026-02-01..2026-03-01")
+    page = watched.page
+    page.wait_for_selector(".tile[data-metric]", timeout=60_000)
+    # the calendar shows the period's first and last day (the period's end is excluded)
+    assert page.input_value("#f-dates") == "2026-02-01"
+    assert page.input_value("#f-dates-end-date") == "2026-02-28"
+    page.fill("#f-dates-end-date", "2026-02-14")
+    page.press("#f-dates-end-date", "Enter")
+    page.wait_for_url("**period=2026-02-01..2026-02-15**", timeout=20_000)
+    api = server.api("/api/v1/kpi", [("metric", "leads"), ("period", "2026-02-01..2026-02-15")])
+    page.wait_for_function(
+        "v => document.querySelector(\".tile[data-metric='leads']\").dataset.value === v",
+        arg=str(api["rows"][0]["leads"]),
+        timeout=20_000,
+    )
+    assert watched.problems == []

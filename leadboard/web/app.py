@@ -27,7 +27,14 @@ from leadboard.web.components import PageContext
 from leadboard.web.drill import breadcrumbs, drilldown, panel
 from leadboard.web.i18n import t
 from leadboard.web.pages import alerts, cockpit, data, tables
-from leadboard.web.state import FILTER_DIMENSIONS, PERIOD_PRESETS, ViewState, parse_state
+from leadboard.web.state import (
+    FILTER_DIMENSIONS,
+    PERIOD_PRESETS,
+    ViewState,
+    date_range_period,
+    parse_state,
+    picker_dates,
+)
 
 Page = Callable[[PageContext], list[Any]]
 PAGES: dict[str, Page] = {
@@ -88,6 +95,13 @@ def _layout(version: int) -> html.Div:
                 children=[
                     dcc.Dropdown(
                         id="f-period", clearable=False, searchable=True, className="period"
+                    ),
+                    dcc.DatePickerRange(
+                        id="f-dates",
+                        display_format="YYYY-MM-DD",
+                        first_day_of_week=1,
+                        clearable=True,
+                        className="dates",
                     ),
                     dcc.Input(
                         id="f-custom",
@@ -245,6 +259,8 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         Output("url", "search"),
         [Input(f"f-{d}", "value") for d in ("period", *FILTER_DIMENSIONS)],
         Input("f-custom", "value"),
+        Input("f-dates", "end_date"),
+        State("f-dates", "start_date"),
         Input("lang-switch", "n_clicks"),
         State("url", "search"),
         State("browser-lang", "data"),
@@ -252,7 +268,9 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
     )
     def filters_to_url(*args: Any) -> Any:
         period, *values = args[: 1 + len(FILTER_DIMENSIONS)]
-        custom, search, browser = args[-4], args[-2], args[-1]
+        custom, end, start, search, browser = args[-6], args[-5], args[-4], args[-2], args[-1]
+        if "f-dates.end_date" in ctx.triggered_prop_ids and start and end:
+            period = date_range_period(start, end)
         # Typing fast, the custom period can arrive together with the filters set from the URL.
         if "f-custom.value" in ctx.triggered_prop_ids and custom and custom.strip():
             period = custom.strip()  # any period the engine reads: 2026-02, a..b, last-7-days
@@ -276,6 +294,8 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         [Output(f"f-{d}", "options") for d in FILTER_DIMENSIONS],
         [Output(f"f-{d}", "value") for d in FILTER_DIMENSIONS],
         [Output(f"f-{d}", "placeholder") for d in FILTER_DIMENSIONS],
+        Output("f-dates", "start_date"),
+        Output("f-dates", "end_date"),
         Input("url", "search"),
         Input("data-version", "data"),
         Input("browser-lang", "data"),
@@ -295,6 +315,7 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
             *options,
             *[list(state.filters.get(d, ())) for d in FILTER_DIMENSIONS],
             *[t(d, lang) for d in FILTER_DIMENSIONS],
+            *picker_dates(state.period),
         ]
 
     @app.callback(

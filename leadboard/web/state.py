@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlencode
 
 from leadboard.metrics.calendar import PRESETS
@@ -39,3 +40,22 @@ def parse_state(search: str | None) -> ViewState:
     lang = (values.get("lang") or [""])[0]
     period = (values.get("period") or [DEFAULT_PERIOD])[0]
     return ViewState(period, filters, lang if lang in ("en", "de") else None)
+
+
+def date_range_period(start: str, end: str) -> str:
+    """The calendar's days, first and last included, as a half-open period: a..(last + 1)."""
+    first = date.fromisoformat(start[:10])
+    last = date.fromisoformat(end[:10])
+    return f"{first}..{last + timedelta(days=1)}"
+
+
+def picker_dates(period: str) -> tuple[str | None, str | None]:
+    """The calendar's first and last day for an explicit period a..b (b excluded); else empty."""
+    first, sep, after = period.partition("..")
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(after)
+    except ValueError:
+        return None, None
+    if not sep or end <= start:
+        return None, None
+    return start.isoformat(), (end - timedelta(days=1)).isoformat()
