@@ -166,3 +166,51 @@ def test_overdue_and_delay_follow_the_business_clock(store: Any, tmp_path: Path)
         pytest.approx(14.0),
     )
     assert figures(sla_clock="business", sla_country_hours={"DE": 26.9}) == (0, pytest.approx(14.0))
+
+
+def test_the_admin_sets_the_sla_and_the_numbers_follow(store: Any, tmp_path: Path) -> None:
+    from leadboard.metrics.request import KpiRequest, Scope
+    from leadboard.metrics.sla import save_sla, stored_sla
+    from leadboard.web.components import PageContext
+    from leadboard.web.pages.data import save_sla_form
+    from leadboard.web.state import ViewState
+    from tests.test_alerts import AS_OF, _load
+
+    engine = _load(store, tmp_path, planted=True)
+
+    def overdue() -> int:
+        table = engine.query(
+            KpiRequest(
+                Scope.everything(),
+                ("overdue_handover",),
+                filters=(("team", ("T-LATE",)),),
+                period="2026-06",
+                as_of=AS_OF.replace(tzinfo=None),
+            )
+        )
+        return int(table.rows[0]["overdue_handover"])
+
+    assert overdue() == 3  # five calendar days against 48 h
+    ctx = PageContext(engine, ViewState(), "en", Scope.everything())
+    form = {
+        "hours": 48,
+        "clock": "business",
+        "business_hours": "09:00-17:00",
+        "business_days": "Mon,Tue,Wed,Thu,Fri",
+        "teams": "T-LATE=24\n",
+        "countries": "",
+    }
+    saved = save_sla_form(ctx, form)
+    assert saved.id == "sla-saved", saved
+    assert stored_sla(store)["sla_team_hours"] == {"T-LATE": 24.0}
+    assert overdue() == 3  # 26-27 working hours against 24
+    assert "T-LATE" in str(engine.sla.team_hours) and engine.sla.clock == "business"
+    save_sla(store, Settings(), {"sla_team_hours": {}})
+    assert overdue() == 0  # 48 working hours not reached
+    refused = save_sla_form(ctx, {**form, "teams": "T-LATE=soon"})
+    assert refused.className == "error" and "cannot read 'T-LATE=soon'" in str(refused.children)
+    refused = save_sla_form(ctx, {**form, "business_days": "Funday"})
+    assert "LEADBOARD_BUSINESS_DAYS" in str(refused.children)
+    with pytest.raises(SlaConfigError, match="not an SLA setting: smtp_host"):
+        save_sla(store, Settings(), {"smtp_host": "x"})
+    assert stored_sla(store)["sla_team_hours"] == {}  # the refused forms changed nothing

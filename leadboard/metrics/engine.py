@@ -35,7 +35,7 @@ from leadboard.metrics.facts import (
 from leadboard.metrics.formulas import base_metrics, derive
 from leadboard.metrics.registry import FACT_METRICS, Registry, registry
 from leadboard.metrics.request import KpiRequest, RequestError
-from leadboard.metrics.sla import SlaPolicy
+from leadboard.metrics.sla import SlaPolicy, effective_settings
 from leadboard.metrics.table import ColumnInfo, KpiTable, QualityNote
 from leadboard.metrics.targets import target_results
 from leadboard.settings import Settings
@@ -184,6 +184,8 @@ class KpiEngine:
         with self._lock:
             if self._prepared == version:
                 return version
+            # the SLA the admin saved in the store (saving it moves the data version on)
+            self.sla = SlaPolicy.from_settings(effective_settings(self.settings, self.store))
             # One transaction (it holds the store's lock): a query never finds a table missing.
             with self.store.transaction():
                 for name, build in PREPARED:

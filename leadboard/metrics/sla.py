@@ -10,17 +10,22 @@ are computed once per data version, for every handed-over lead (see `KpiEngine.p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import ValidationError
 
 from leadboard.settings import Settings
+from leadboard.store import Store
+from leadboard.store.ingest import bump_data_version
 
 DUE_SOON_SHARE = 0.75  # of the SLA gone: the response is due soon
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -289,3 +294,54 @@ class _BusinessClock:
             + (target - self.before[day])
         )
         return self._to_utc(local)
+
+
+# -- the SLA as the admin sets it on the data page ------------------------------------------------
+
+ADMIN_FIELDS = (
+    "sla_hours",
+    "sla_clock",
+    "sla_team_hours",
+    "sla_country_hours",
+    "business_hours",
+    "business_days",
+)
+_META_KEY = "sla_settings"
+
+
+def stored_sla(store: Store) -> dict[str, Any]:
+    """The SLA settings saved in the store (they win over the environment's)."""
+    value = store.scalar("SELECT value FROM leadboard_meta WHERE key = ?", [_META_KEY])
+    return dict(json.loads(str(value))) if value else {}
+
+
+def effective_settings(settings: Settings, store: Store) -> Settings:
+    """The settings with the SLA saved in the store applied."""
+    saved = stored_sla(store)
+    if not saved:
+        return settings
+    return Settings.model_validate({**settings.model_dump(), **saved})
+
+
+def save_sla(store: Store, settings: Settings, changes: dict[str, Any]) -> Settings:
+    """Validate and store SLA settings; the KPIs follow at once (the data version moves on)."""
+    unknown = set(changes) - set(ADMIN_FIELDS)
+    if unknown:
+        raise SlaConfigError(f"not an SLA setting: {', '.join(sorted(unknown))}")
+    saved = {**stored_sla(store), **changes}
+    try:
+        merged = Settings.model_validate({**settings.model_dump(), **saved})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise SlaConfigError(problems) from exc
+    SlaPolicy.from_settings(merged)  # business hours and days readable
+    with store.transaction():
+        store.execute(
+            "INSERT INTO leadboard_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [_META_KEY, json.dumps(saved)],
+        )
+        bump_data_version(store)
+    return merged

@@ -205,6 +205,35 @@ def _callbacks(app: dash.Dash, engine: KpiEngine) -> None:
         ]
 
     @app.callback(
+        Output("sla-status", "children"),
+        Input("sla-save", "n_clicks"),
+        State("sla-hours", "value"),
+        State("sla-clock", "value"),
+        State("sla-business-hours", "value"),
+        State("sla-business-days", "value"),
+        State("sla-teams", "value"),
+        State("sla-countries", "value"),
+        State("url", "search"),
+        State("browser-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def save_sla(clicks: Any, *args: Any) -> Any:
+        if not clicks or scope.allowed is not None:
+            return dash.no_update
+        hours, clock, business_hours, business_days, teams, countries, search, browser = args
+        state = parse_state(search)
+        page_ctx = PageContext(engine, state, state.lang or browser or "en", scope)
+        values = {
+            "hours": hours,
+            "clock": clock,
+            "business_hours": business_hours,
+            "business_days": business_days,
+            "teams": teams,
+            "countries": countries,
+        }
+        return data.save_sla_form(page_ctx, values)
+
+    @app.callback(
         Output("respond-status", "children"),
         Input("respond-accept", "n_clicks"),
         Input("respond-reject", "n_clicks"),

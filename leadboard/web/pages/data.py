@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from leadboard.metrics.quality import quality_report
+from leadboard.metrics.sla import SlaConfigError, effective_settings, save_sla
 from leadboard.sources.importer import ImportOptions, import_files
 from leadboard.store.ingest import import_history
 from leadboard.web.components import PageContext, card
@@ -46,10 +47,106 @@ def render(ctx: PageContext) -> list[Any]:
     )
     title = {"en": ("Import history", "Data quality"), "de": ("Importverlauf", "Datenqualität")}
     history_title, quality_title = title[ctx.lang]
-    return [
+    cards = [
         card(history_title, _grid("imports-grid", runs), wide=True),
         card(quality_title, _grid("quality-grid", issues), wide=True),
     ]
+    if ctx.scope.allowed is None:  # administrators set the response SLA
+        cards.append(card(SLA_TEXT["title"][ctx.lang], sla_form(ctx), wide=True))
+    return cards
+
+
+SLA_TEXT = {
+    "title": {"en": "Response SLA (administration)", "de": "Reaktionsfrist (Administration)"},
+    "hours": {"en": "Default hours", "de": "Standard-Stunden"},
+    "clock": {"en": "Counted in", "de": "Gezählt in"},
+    "calendar": {"en": "calendar hours", "de": "Kalenderstunden"},
+    "business": {"en": "business hours", "de": "Arbeitsstunden"},
+    "teams": {
+        "en": "Hours per team (TEAM=hours, one per line)",
+        "de": "Stunden je Team (TEAM=Stunden, je Zeile)",
+    },
+    "countries": {
+        "en": "Hours per country (DE=hours, one per line)",
+        "de": "Stunden je Land (DE=Stunden, je Zeile)",
+    },
+    "business_hours": {"en": "Working hours", "de": "Arbeitszeit"},
+    "business_days": {"en": "Working days", "de": "Arbeitstage"},
+    "save": {"en": "Save SLA", "de": "SLA speichern"},
+    "saved": {
+        "en": "Saved: the KPIs and alerts follow the new SLA.",
+        "de": "Gespeichert: KPIs und Warnungen folgen der neuen Frist.",
+    },
+}
+
+
+def _lines(values: dict[str, float]) -> str:
+    return "\n".join(f"{k}={v:g}" for k, v in sorted(values.items()))
+
+
+def sla_form(ctx: PageContext) -> Any:
+    s = effective_settings(ctx.engine.settings, ctx.engine.store)
+    lang = ctx.lang
+
+    def field(key: str, control: Any) -> Any:
+        return html.Label([html.Span(SLA_TEXT[key][lang]), control], className="sla-field")
+
+    return html.Div(
+        className="sla-form",
+        children=[
+            field("hours", dcc.Input(id="sla-hours", type="number", min=0.1, value=s.sla_hours)),
+            field(
+                "clock",
+                dcc.Dropdown(
+                    id="sla-clock",
+                    options=[
+                        {"label": SLA_TEXT[c][lang], "value": c} for c in ("calendar", "business")
+                    ],
+                    value=s.sla_clock,
+                    clearable=False,
+                ),
+            ),
+            field("business_hours", dcc.Input(id="sla-business-hours", value=s.business_hours)),
+            field("business_days", dcc.Input(id="sla-business-days", value=s.business_days)),
+            field("teams", dcc.Textarea(id="sla-teams", value=_lines(s.sla_team_hours))),
+            field("countries", dcc.Textarea(id="sla-countries", value=_lines(s.sla_country_hours))),
+            html.Button(SLA_TEXT["save"][lang], id="sla-save", className="button"),
+            html.Div(id="sla-status"),
+        ],
+    )
+
+
+def save_sla_form(ctx: PageContext, values: dict[str, Any]) -> Any:
+    """Check and store the SLA from the form; say what is wrong, field by field."""
+    try:
+        changes = {
+            "sla_hours": values["hours"],
+            "sla_clock": values["clock"],
+            "business_hours": values["business_hours"] or "",
+            "business_days": values["business_days"] or "",
+            "sla_team_hours": _pairs(values["teams"] or "", "teams", ctx.lang),
+            "sla_country_hours": _pairs(values["countries"] or "", "countries", ctx.lang),
+        }
+        save_sla(ctx.engine.store, ctx.engine.settings, changes)
+    except SlaConfigError as exc:
+        return html.Div(str(exc), className="error")
+    ctx.engine.prepare_soon()
+    return html.Div(SLA_TEXT["saved"][ctx.lang], className="ok", id="sla-saved")
+
+
+def _pairs(text: str, key: str, lang: str) -> dict[str, float]:
+    out = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, sep, hours = line.partition("=")
+        try:
+            out[name.strip()] = float(hours)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise SlaConfigError(f"{SLA_TEXT[key][lang]}: cannot read {line.strip()!r}")
+    return out
 
 
 def _grid(grid_id: str, rows: list[dict[str, Any]]) -> dag.AgGrid:
