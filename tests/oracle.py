@@ -62,6 +62,7 @@ BASE = {
     "overdue_handover": "pending",
     "unprocessed_leads": "unprocessed",
     "stalled_leads": "stalled",
+    "recycled_leads": "recycled",
     "opportunities": "opportunity",
     "marketing_opportunities": "opportunity",
     "opportunity_volume": "opportunity",
@@ -92,6 +93,7 @@ FACT_DIMS = {
     "pending": ALL_DIMS,
     "unprocessed": ALL_DIMS,
     "stalled": ALL_DIMS,
+    "recycled": ALL_DIMS,
     "opportunity": ALL_DIMS,
     "closed": ALL_DIMS,
     "cost": CAMPAIGN_DIMS,
@@ -364,6 +366,9 @@ class Oracle:
             evs = events.get(lead_id, [])
             handovers = [t for t, kind in evs if kind == "handed_over"]
             disqualified = [t for t, kind in evs if kind == "disqualified"]
+            recycled = [t for t, kind in evs if kind == "recycled"]
+            if recycled:
+                self.facts["recycled"].append(Record(dims, min(recycled)))
             self.facts["unprocessed"].append(
                 Record(
                     dims,
@@ -596,6 +601,7 @@ class Oracle:
                 | "opportunities"
                 | "unprocessed_leads"
                 | "stalled_leads"
+                | "recycled_leads"
             ):
                 return len(records)
             case "campaign_leads":

@@ -285,6 +285,7 @@ _LEAD_EXTRA = {
     "response_reason": "string",
     "first_opportunity_at": "timestamp",
     "disqualified_at": "timestamp",
+    "recycled_at": "timestamp",  # the first time sales gave the lead back to marketing
     "due_at": "timestamp",  # when the handover becomes overdue (the SLA's due date)
     "delay_h": "float64",  # hours from handover to response, on the SLA's clock
 }
@@ -330,11 +331,17 @@ def lead_facts(policy: SlaPolicy) -> ir.Table:
         .group_by("lead_id")
         .aggregate(disqualified_at=events.occurred_at.min())
     )
+    recycled = (
+        events.filter(events.event == "recycled")
+        .group_by("lead_id")
+        .aggregate(recycled_at=events.occurred_at.min())
+    )
     joined = (
         leads.left_join(campaigns, leads.campaign_id == campaigns.campaign_id)
         .left_join(state, leads.lead_id == state.lead_id)
         .left_join(first, leads.lead_id == first.lead_id)
         .left_join(disqualified, leads.lead_id == disqualified.lead_id)
+        .left_join(recycled, leads.lead_id == recycled.lead_id)
     )
     if policy.simple:
         hours = _sla_hours(policy, leads.team, leads.country)
@@ -353,6 +360,7 @@ def lead_facts(policy: SlaPolicy) -> ir.Table:
         response_reason=state.response_reason,
         first_opportunity_at=first.first_opportunity_at,
         disqualified_at=disqualified.disqualified_at,
+        recycled_at=recycled.recycled_at,
         due_at=due_at,
         delay_h=delay,
     )
@@ -448,6 +456,15 @@ def lead_frame(s: Slice) -> Frame:
         leads.created_at,
         dims,
         {"id": leads.lead_id, "campaign_id": leads.campaign_id, "converted": converted},
+    )
+
+
+def recycled_frame(s: Slice) -> Frame:
+    """Leads by the first time sales gave them back to marketing (`recycled`)."""
+    joined, dims = _lead_frame(s.dimensions)
+    leads = prepared_leads()
+    return Frame(
+        joined, leads.recycled_at, dims, {"id": leads.lead_id, "recycled_at": leads.recycled_at}
     )
 
 
@@ -627,6 +644,10 @@ def _unprocessed_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     return {"unprocessed_leads": f.inputs["id"].count()}
 
 
+def _recycled_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
+    return {"recycled_leads": f.inputs["id"].count()}
+
+
 def _stalled_measures(f: Frame, s: Slice) -> dict[str, ir.Value]:
     return {"stalled_leads": f.inputs["id"].count()}
 
@@ -686,6 +707,10 @@ def _handed_over(f: Frame, s: Slice) -> ir.BooleanValue:
     return f.inputs["handover_at"].notnull()
 
 
+def _was_recycled(f: Frame, s: Slice) -> ir.BooleanValue:
+    return f.inputs["recycled_at"].notnull()
+
+
 def _response_filter(f: Frame, s: Slice) -> ir.BooleanValue:
     return f.inputs["response_at"].notnull()
 
@@ -715,6 +740,7 @@ FACTS: dict[str, Fact] = {
     ),
     "unprocessed": Fact("unprocessed", unprocessed_frame, _unprocessed_measures, _LEAD_DIMS),
     "stalled": Fact("stalled", stalled_frame, _stalled_measures, _LEAD_DIMS),
+    "recycled": Fact("recycled", recycled_frame, _recycled_measures, _LEAD_DIMS, _was_recycled),
     "opportunity": Fact(
         "opportunity",
         lambda s: opportunity_frame(s, "created_at"),

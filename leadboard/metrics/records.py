@@ -41,6 +41,7 @@ _ENTITY = {
     "pending": ("leads", "lead_id", ("handover_at", "age_h", "due_at")),
     "unprocessed": ("leads", "lead_id", ("age_days",)),
     "stalled": ("leads", "lead_id", ("response_at", "days_since")),
+    "recycled": ("leads", "lead_id", ("recycled_at",)),
     "opportunity": ("opportunities", "opportunity_id", ("marketing", "value")),
     "closed": ("opportunities", "opportunity_id", ("marketing", "value")),
     "cost": ("campaign_costs", "row_key", ("value",)),

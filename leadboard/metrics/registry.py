@@ -20,6 +20,7 @@ FACT_METRICS: dict[str, tuple[str, ...]] = {
     "pending": ("pending_handover", "overdue_handover"),
     "unprocessed": ("unprocessed_leads",),
     "stalled": ("stalled_leads",),
+    "recycled": ("recycled_leads",),
     "opportunity": (
         "opportunities",
         "marketing_opportunities",

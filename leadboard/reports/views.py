@@ -48,7 +48,7 @@ HANDOVER_KPIS = [
     "acceptance_delay_median_h",
     "acceptance_delay_p90_h",
 ]
-ACCEPTANCE_KPIS = ["handed_over", "accepted", "rejected", "acceptance_rate"]
+ACCEPTANCE_KPIS = ["handed_over", "accepted", "rejected", "acceptance_rate", "recycled_leads"]
 REGION_KPIS = [
     "leads",
     "handed_over",

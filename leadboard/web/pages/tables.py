@@ -114,14 +114,16 @@ def handover(ctx: PageContext) -> list[Any]:
             ),
         ]
     )
-    trend = ctx.query(["handed_over", "accepted", "rejected", "pending_handover"], ["month"])
+    trend = ctx.query(
+        ["handed_over", "accepted", "rejected", "pending_handover", "recycled_leads"], ["month"]
+    )
     months = [r["month"] for r in trend.rows]
     lines = go.Figure(
         [
             go.Scatter(
                 x=months, y=[r[m] for r in trend.rows], name=ctx.label(m), mode="lines+markers"
             )
-            for m in ("handed_over", "accepted", "rejected", "pending_handover")
+            for m in ("handed_over", "accepted", "rejected", "pending_handover", "recycled_leads")
         ]
     )
     return [
