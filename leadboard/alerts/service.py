@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from leadboard.alerts.rules import Alert, evaluate
+from leadboard.alerts.rules import SEVERITIES, Alert, evaluate
 from leadboard.metrics.calendar import naive_utc
 from leadboard.metrics.engine import KpiEngine
 from leadboard.metrics.request import RequestError, Scope
@@ -166,8 +166,6 @@ def alerts(
 
 
 def _ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from leadboard.alerts.rules import SEVERITIES
-
     return sorted(
         items,
         key=lambda a: (a["status"] != "open", SEVERITIES.index(a["severity"]), a["rule"], a["key"]),

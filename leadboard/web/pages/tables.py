@@ -241,29 +241,60 @@ def _overdue(ctx: PageContext) -> Any:
         descending=True,
     )
     columns = ["lead_id", "team", "country", "campaign_id", "handover_at", "age_h"]
+    rows = _record_rows(page, columns, rounded=("age_h",))
+    return _records_grid(ctx, "v11-overdue", rows, columns, height=320)
+
+
+def _record_rows(
+    page: Any, columns: list[str], rounded: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The records' columns as grid rows: times as text, the `rounded` columns to 0.1."""
     rows = [
         {c: (r[c].isoformat(sep=" ") if hasattr(r[c], "isoformat") else r[c]) for c in columns}
         for r in page.rows
     ]
     for row in rows:
-        row["age_h"] = round(float(row["age_h"]), 1)
+        for c in rounded:
+            row[c] = round(float(row[c]), 1)
+    return rows
+
+
+def _records_grid(
+    ctx: PageContext,
+    grid_id: str,
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    height: int = 300,
+    **options: Any,
+) -> dag.AgGrid:
+    """A sortable, filterable grid of records, headers in the page's language."""
     return dag.AgGrid(
-        id="v11-overdue",
+        id=grid_id,
         rowData=rows,
         columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         columnSize="responsiveSizeToFit",
-        style={"height": "320px"},
+        style={"height": f"{height}px"},
         className="ag-theme-quartz",
+        **options,
     )
 
 
-def _record_rows(page: Any, columns: list[str]) -> list[dict[str, Any]]:
-    rows = [
-        {c: (r[c].isoformat(sep=" ") if hasattr(r[c], "isoformat") else r[c]) for c in columns}
-        for r in page.rows
-    ]
-    return rows
+def _counted_list(
+    ctx: PageContext,
+    name: str,
+    total: int,
+    hint: str,
+    rows: list[dict[str, Any]],
+    columns: list[str],
+) -> Any:
+    """A list of records under a line that says how many there are in all."""
+    return html.Div(
+        [
+            html.P(f"{total:,} {t(hint, ctx.lang)}", className="caption", id=f"{name}-total"),
+            _records_grid(ctx, f"{name}-grid", rows, columns),
+        ]
+    )
 
 
 def _respond(ctx: PageContext) -> Any:
@@ -292,13 +323,11 @@ def _respond(ctx: PageContext) -> Any:
     )
     return html.Div(
         [
-            dag.AgGrid(
-                id="pending-grid",
-                rowData=rows,
-                columnDefs=[
-                    {"field": c, "headerName": t(c, ctx.lang)} for c in [*columns, "sla_state"]
-                ],
-                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+            _records_grid(
+                ctx,
+                "pending-grid",
+                rows,
+                [*columns, "sla_state"],
                 dashGridOptions={
                     "rowSelection": {
                         "mode": "singleRow",
@@ -307,9 +336,6 @@ def _respond(ctx: PageContext) -> Any:
                     }
                 },
                 getRowId="params.data.lead_id",
-                columnSize="responsiveSizeToFit",
-                style={"height": "300px"},
-                className="ag-theme-quartz",
             ),
             *more,
             html.Div(
@@ -355,27 +381,8 @@ def _left_behind(ctx: PageContext) -> Any:
         sort="created_at",
     )
     columns = ["lead_id", "created_at", "campaign_id", "source", "team", "country", "age_days"]
-    rows = _record_rows(page, columns)
-    for row in rows:
-        row["age_days"] = round(float(row["age_days"]), 1)
-    return html.Div(
-        [
-            html.P(
-                f"{page.total:,} {t('left_behind_hint', ctx.lang)}",
-                className="caption",
-                id="left-behind-total",
-            ),
-            dag.AgGrid(
-                id="left-behind-grid",
-                rowData=rows,
-                columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
-                defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                columnSize="responsiveSizeToFit",
-                style={"height": "300px"},
-                className="ag-theme-quartz",
-            ),
-        ]
-    )
+    rows = _record_rows(page, columns, rounded=("age_days",))
+    return _counted_list(ctx, "left-behind", page.total, "left_behind_hint", rows, columns)
 
 
 def _stalled(ctx: PageContext) -> Any:
@@ -390,27 +397,8 @@ def _stalled(ctx: PageContext) -> Any:
         sort="response_at",
     )
     columns = ["lead_id", "team", "owner", "campaign_id", "response_at", "days_since"]
-    rows = _record_rows(page, columns)
-    for row in rows:
-        row["days_since"] = round(float(row["days_since"]), 1)
-    return html.Div(
-        [
-            html.P(
-                f"{page.total:,} {t('stalled_hint', ctx.lang)}",
-                className="caption",
-                id="stalled-total",
-            ),
-            dag.AgGrid(
-                id="stalled-grid",
-                rowData=rows,
-                columnDefs=[{"field": c, "headerName": t(c, ctx.lang)} for c in columns],
-                defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                columnSize="responsiveSizeToFit",
-                style={"height": "300px"},
-                className="ag-theme-quartz",
-            ),
-        ]
-    )
+    rows = _record_rows(page, columns, rounded=("days_since",))
+    return _counted_list(ctx, "stalled", page.total, "stalled_hint", rows, columns)
 
 
 def regions(ctx: PageContext) -> list[Any]:
