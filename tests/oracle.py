@@ -7,6 +7,7 @@ them (lists of dicts of text, empty/None = missing) and answers a request with r
 
 Conventions (besides PRODUCT.md):
 - periods are half-open [start, end) in UTC; `2026`, `2026-Q3`, `2026-07`, `a..b`;
+- as_of is the clock: a record dated after it is not counted (nothing after now has happened);
 - the first response after the first handover = the earliest accepted/rejected event at or after
   the lead's first handed_over event;
 - pending at t = min(end, as_of): first handover <= t and first response missing or > t;
@@ -553,7 +554,7 @@ class Oracle:
                             )
                 else:
                     assert record.at is not None
-                    if start <= record.at < end:
+                    if start <= record.at < end and record.at <= as_of:
                         label = self.calendar.label(grain, record.at) if grain else None
                         add(fact, record, label)
 

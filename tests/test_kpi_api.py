@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -372,6 +372,24 @@ def test_results_are_cached_until_the_data_changes(loaded: Store, tmp_path: Path
     second = engine.query(request)
     assert (first.rows[0]["leads"], second.rows[0]["leads"]) == (3, 4)
     assert second.data_version == first.data_version + 1
+
+
+def test_a_view_of_now_is_reused_for_a_minute(loaded: Store, tmp_path: Path) -> None:
+    """Without as_of the clock moves on every second; the result still serves for a minute."""
+    now = [datetime(2026, 4, 1, 9, 0, 0, tzinfo=UTC)]
+    engine = KpiEngine(loaded, lambda: now[0])
+    request = parse_request(Scope.everything(), ["leads", "pending_handover"], [], [], "2026")
+    first = engine.query(request)
+    now[0] += timedelta(seconds=59)
+    assert engine.query(request) is first
+    now[0] += timedelta(seconds=2)
+    later = engine.query(request)
+    assert later is not first and later.as_of == "2026-04-01T09:01:01Z"
+    assert engine.query(request) is later
+    data = dataset()
+    data["leads"].append({"lead_id": "L4", "created_at": "2026-03-01T00:00:00Z"})
+    import_files(loaded, [write_csv(tmp_path, "leads", data["leads"])], ImportOptions())
+    assert engine.query(request).rows[0]["leads"] == later.rows[0]["leads"] + 1
 
 
 def test_check_lists_quality_problems_with_records(loaded: Store, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from leadboard.sources.importer import ImportOptions, import_files
 from leadboard.store import open_store
 from tests.canonical import write_dataset
 from tests.conftest import _pg_schema_url
-from tests.oracle import ALL_DIMS, DERIVED, GRAINS, VISIBLE, Oracle
+from tests.oracle import ALL_DIMS, DERIVED, GRAINS, VISIBLE, Oracle, moment
 from tests.oracle_data import generate
 
 REL = 1e-9
@@ -292,3 +292,67 @@ def test_the_data_set_exercises_every_kpi(oracle: Oracle) -> None:
         assert any(v not in (None, 0) for v in values), metric
     for metric in DERIVED:
         assert None in cells[metric], metric
+
+
+def test_records_after_as_of_do_not_count(
+    engine: KpiEngine, oracle: Oracle, data: dict[str, list[dict[str, Any]]]
+) -> None:
+    """as_of is the clock: 2026 seen on 2026-08-20 12:00 holds only what happened by then."""
+    inside, _ = results(engine, oracle, "year-inside")
+    after, _ = results(engine, oracle, "year-after")
+    as_of = datetime(2026, 8, 20, 12)
+    created = [moment(r["created_at"]) for r in data["leads"]]
+    by_then = sum(1 for c in created if datetime(2026, 1, 1) <= c <= as_of)
+    in_year = sum(1 for c in created if datetime(2026, 1, 1) <= c < datetime(2027, 1, 1))
+    assert inside.rows[0]["leads"] == by_then < in_year == after.rows[0]["leads"]
+    costs = [r for r in data["campaign_costs"] if r["date"] > "2026-08-20"]
+    assert costs and inside.rows[0]["cost"] < after.rows[0]["cost"]
+
+
+# compare: (period, the period before, by); buckets pair by position
+COMPARED = {
+    "july-vs-june-by-campaign": ("2026-07", "2026-06", ["campaign"]),
+    "q3-vs-q2-by-account": ("2026-Q3", "2026-Q2", ["account"]),
+    "march-vs-february-by-day": ("2026-03", "2026-02", ["day"]),
+}
+EMPTY = {"leads": 0, "handed_over": 0, "opportunity_volume": 0.0, "acceptance_rate": None}
+
+
+@pytest.mark.parametrize("case", COMPARED)
+def test_compare_gives_the_previous_periods_values(
+    engine: KpiEngine, oracle: Oracle, case: str
+) -> None:
+    """Every group of either period has a row; its previous values are the oracle's for the
+    period before; a day with no counterpart (March 29-31 against February) has none."""
+    period, before, by = COMPARED[case]
+    as_of = "2027-01-15T00:00:00Z"
+    metrics = list(EMPTY)
+    table = engine.query(
+        parse_request(Scope.everything(), metrics, by, [], period, as_of, compare=True)
+    )
+    got = {_key(r, by): r for r in table.rows}
+    assert len(got) == len(table.rows)
+    now = {_key(r, by): r for r in oracle.query(metrics, by, {}, period, _as_of(as_of))}
+    prev = oracle.query(metrics, by, {}, before, _as_of(as_of))
+    if by == ["day"]:
+        previous_days = sorted(prev, key=lambda r: r["day"])
+        assert len(previous_days) == 28 and len(got) == 31
+        for i, key in enumerate(sorted(now)):
+            for m in metrics:
+                want = previous_days[i][m] if i < 28 else None
+                assert _same(got[key][f"{m}_previous"], want), (key, m)
+                assert _same(got[key][m], now[key][m]), (key, m)
+        assert got[("2026-03-31",)]["leads_delta"] is None
+        return
+    earlier = {_key(r, by): r for r in prev}
+    only_before = [k for k, r in earlier.items() if r["leads"] and not now.get(k, EMPTY)["leads"]]
+    assert only_before, "the data set has groups with leads only in the period before"
+    for key, row in earlier.items():
+        if any(row[m] for m in metrics):
+            assert key in got, f"{key} has values in the period before but no row"
+    for key, row in got.items():
+        for m in metrics:
+            assert _same(row[m], now.get(key, EMPTY)[m]), (key, m)
+            assert _same(row[f"{m}_previous"], earlier.get(key, EMPTY)[m]), (key, m)
+    total = sum(r["leads"] for r in prev)
+    assert sum(r["leads_previous"] for r in table.rows) == total

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,7 @@ DIMENSION_LABELS = {
     "fiscal_year": "Fiscal year",
 }
 _CACHE_SIZE = 256
+NOW_REUSE = timedelta(seconds=60)  # how long a result for "now" serves repeated requests
 MAX_BUCKETS = 400  # a year of days; snapshot facts cost one sub-query per bucket
 
 
@@ -96,7 +97,7 @@ class KpiEngine:
         self.calendar = Calendar(self.settings.fiscal_year_start_month)
         self.sla = SlaPolicy.from_settings(self.settings)
         self.currency = self.settings.reporting_currency.upper()
-        self._cache: OrderedDict[Key, KpiTable] = OrderedDict()
+        self._cache: OrderedDict[Key, tuple[datetime, KpiTable]] = OrderedDict()
         self._lock = threading.Lock()
         self._prepared: int | None = None  # data version of the materialized facts
         self._computed: OrderedDict[Key, Computed] = OrderedDict()
@@ -106,7 +107,12 @@ class KpiEngine:
     # -- public ----------------------------------------------------------------------------
 
     def query(self, request: KpiRequest) -> KpiTable:
-        """The metrics of `request`, grouped and filtered, within its scope."""
+        """The metrics of `request`, grouped and filtered, within its scope.
+
+        Results are cached by request and data version (an import or a response empties the
+        cache). A request for "now" (no as_of) reuses a result computed up to NOW_REUSE ago,
+        so a dashboard view repeated within a minute is instant; its as_of says when it was.
+        """
         as_of, period = self.resolve(request)
         version = data_version(self.store)
         key = (
@@ -114,18 +120,19 @@ class KpiEngine:
             request.by,
             request.filters,
             period,
-            as_of,
+            as_of if request.as_of is not None else "now",
             request.compare,
             request.scope.key(),
             version,
         )
         with self._lock:
-            if key in self._cache:
+            hit = self._cache.get(key)
+            if hit is not None and (request.as_of is not None or as_of - hit[0] < NOW_REUSE):
                 self._cache.move_to_end(key)
-                return self._cache[key]
+                return hit[1]
         table = self._build(request, as_of, period, version)
         with self._lock:
-            self._cache[key] = table
+            self._cache[key] = (as_of, table)
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return table
@@ -331,7 +338,7 @@ class KpiEngine:
         if request.compare:
             previous_period = self.calendar.previous(period)
             previous = self.compute(request, previous_period, as_of, version)
-            rows = self._with_previous(request, period, previous_period, rows, previous)
+            rows = self._with_previous(request, period, previous_period, rows, current, previous)
             columns = self._compare_columns(request, columns)
             notes += [_previous_note(n) for n in previous.notes]
         return KpiTable(
@@ -405,38 +412,69 @@ class KpiEngine:
         period: Period,
         previous_period: Period,
         rows: list[dict[str, Any]],
+        current: Computed,
         previous: Computed,
     ) -> list[dict[str, Any]]:
-        """Adds `<metric>_previous` and `<metric>_delta`; buckets pair up by position."""
+        """Adds `<metric>_previous` and `<metric>_delta`; buckets pair up by position.
+
+        A group found only in the previous period gets a row too (its current counts are 0); a
+        bucket with no counterpart (the 31st against a month of 30 days) has no previous value.
+        """
         grain = request.grain
-        position: dict[date | None, int] = {None: 0}
-        if grain is not None:
-            for i, (start, _) in enumerate(
-                self.calendar.buckets(grain, previous_period.start, previous_period.end)
-            ):
-                position[self.calendar.bucket_start(grain, start).date()] = i
-        earlier = {(*key[:-1], position.get(key[-1])): cell for key, cell in previous.cells.items()}
-        labels: dict[str, int] = {}
-        if grain is not None:
-            for i, (start, _) in enumerate(self.calendar.buckets(grain, period.start, period.end)):
-                labels[
-                    self.calendar.label(grain, self.calendar.bucket_start(grain, start).date())
-                ] = i
-        out = []
+        dims = request.dimensions
+        now_buckets = self._bucket_labels(grain, period)
+        before_buckets = self._bucket_labels(grain, previous_period)
+        before_position = {day: i for i, (day, _) in enumerate(before_buckets)}
+        earlier = {
+            (*key[:-1], before_position.get(key[-1], 0)): cell
+            for key, cell in previous.cells.items()
+        }
+        now_position = {label: i for i, (_, label) in enumerate(now_buckets)}
+        none = dict.fromkeys(request.metrics)
+        out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        seen = set()
         for row in rows:
-            key = (
-                *tuple(row[d] for d in request.dimensions),
-                labels.get(row[grain]) if grain else 0,
+            key = (*(row[d] for d in dims), now_position.get(row[grain], 0) if grain else 0)
+            seen.add(key)
+            has_counterpart = key[-1] < len(before_buckets)
+            values = (
+                self.metric_values(request.metrics, earlier.get(key, {}), previous.unavailable)
+                if has_counterpart
+                else none
             )
-            cell = earlier.get(key, {})
+            out.append((key, self._compared(request, row, values)))
+        for key, cell in earlier.items():
+            if key in seen or key[-1] >= len(now_buckets):
+                continue
+            row = dict(zip(dims, key[:-1], strict=True))
+            if grain is not None:
+                row[grain] = now_buckets[key[-1]][1]
+            row.update(self.metric_values(request.metrics, {}, current.unavailable))
             values = self.metric_values(request.metrics, cell, previous.unavailable)
-            new = dict(row)
-            for name in request.metrics:
-                before, now = values[name], row[name]
-                new[f"{name}_previous"] = before
-                new[f"{name}_delta"] = None if before is None or now is None else now - before
-            out.append(new)
+            out.append((key, self._compared(request, row, values)))
+        out.sort(key=lambda item: _sort_key(item[0]))
+        return [row for _, row in out]
+
+    def _bucket_labels(self, grain: str | None, period: Period) -> list[tuple[date | None, str]]:
+        """(bucket start, label) of each bucket of the period; one unlabelled without a grain."""
+        out: list[tuple[date | None, str]] = []
+        if grain is None:
+            return [(None, "")]
+        for start, _ in self.calendar.buckets(grain, period.start, period.end):
+            day = self.calendar.bucket_start(grain, start).date()
+            out.append((day, self.calendar.label(grain, day)))
         return out
+
+    @staticmethod
+    def _compared(
+        request: KpiRequest, row: dict[str, Any], previous: dict[str, Any]
+    ) -> dict[str, Any]:
+        new = dict(row)
+        for name in request.metrics:
+            before, now = previous[name], row[name]
+            new[f"{name}_previous"] = before
+            new[f"{name}_delta"] = None if before is None or now is None else now - before
+        return new
 
 
 def _plain(value: Any) -> Any:

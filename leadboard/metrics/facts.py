@@ -775,7 +775,12 @@ def selection(fact: Fact, s: Slice) -> ir.Table:
     conditions = [f.dims[d].isin(s.choices(d)) for d in s.allowed]
     conditions += [f.dims[d].isnull() for d in s.missing]
     if f.anchor is not None:
-        conditions += [f.anchor >= s.moment("start"), f.anchor < s.moment("end")]
+        # as_of is the clock: a record dated after it has not happened yet
+        conditions += [
+            f.anchor >= s.moment("start"),
+            f.anchor < s.moment("end"),
+            f.anchor <= s.moment("as_of"),
+        ]
     if fact.filter is not None:
         conditions.append(fact.filter(f, s))
     if fact.name == "pending":

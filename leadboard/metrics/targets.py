@@ -146,8 +146,8 @@ def _evaluate(
     """One query for all targets of the same scope dimensions, summed per target.
 
     Periods of whole months (a year, a quarter, a month) add up from monthly cells, others (a
-    campaign's run) from daily ones; the bucket of as_of is cut at as_of by one more query for
-    `actual to date`.
+    campaign's run) from daily ones. Records dated after as_of do not count (as_of is the clock),
+    so the actual is also the actual to date that pace compares with the target due by t.
     """
     metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
     filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
@@ -158,41 +158,13 @@ def _evaluate(
         KpiRequest(request.scope, metrics, (*dims, grain), filters), span, as_of, version
     )
     cells = _by_key(monthly.cells)
-    month_start = (
-        datetime(as_of.year, as_of.month, 1)
-        if monthly_ok
-        else datetime(as_of.year, as_of.month, as_of.day)
-    )
-    partial = None
-    if any(p.start <= as_of < p.end for _, p, _ in targets):
-        partial = (
-            engine.compute(
-                KpiRequest(request.scope, metrics, dims, filters),
-                Period(month_start, as_of, "month to date"),
-                as_of,
-                version,
-            )
-            if as_of > month_start
-            else None
-        )
     results = []
     for row, target_period, scope in targets:
         key = tuple(scope[d] for d in dims)
-        months = cells.get(key, {})
-        whole = _sum(months, target_period.start.date(), target_period.end.date())
+        whole = _sum(cells.get(key, {}), target_period.start.date(), target_period.end.date())
         t = min(target_period.end, as_of)
-        running = target_period.start <= as_of < target_period.end
-        to_date = (
-            _sum(months, target_period.start.date(), month_start.date())
-            if running
-            else (_sum(months, target_period.start.date(), t.date()))
-        )
-        if running and partial is not None:
-            _add(to_date, partial.cells.get((*key, None), {}))
         kpi = engine.registry[row["metric"]]
-        results.append(
-            _result(row, target_period, scope, whole, to_date, t, monthly.unavailable, kpi)
-        )
+        results.append(_result(row, target_period, scope, whole, t, monthly.unavailable, kpi))
     return results
 
 
@@ -229,14 +201,12 @@ def _result(
     target_period: Period,
     scope: dict[str, str],
     whole: dict[str, Any],
-    to_date: dict[str, Any],
     t: datetime,
     unavailable: frozenset[str],
     kpi: Kpi,
 ) -> TargetResult:
     target = float(row["value"])
-    actual = derive(kpi, whole, unavailable)
-    actual_to_date = derive(kpi, to_date, unavailable)
+    actual = derive(kpi, whole, unavailable)  # records after as_of do not count: also to date
     length = target_period.end - target_period.start
     elapsed = min(1.0, max(0.0, (t - target_period.start) / length)) if length else 1.0
     expected = target * elapsed if kpi.additive else target
@@ -249,9 +219,9 @@ def _result(
         target=target,
         actual=actual,
         achievement=None if actual is None or target == 0 else actual / target,
-        actual_to_date=actual_to_date,
+        actual_to_date=actual,
         expected_to_date=expected,
-        pace=None if actual_to_date is None or expected == 0 else actual_to_date / expected,
+        pace=None if actual is None or expected == 0 else actual / expected,
         elapsed=elapsed,
     )
 
