@@ -336,8 +336,33 @@ def test_registry_dimensions_and_explain(loaded: Store) -> None:
     assert client.get("/api/v1/dimensions/country/values").json() == ["DE", "US"]
     assert client.get("/api/v1/dimensions/channel/values").json() == ["Event", "Webinar", "Website"]
     sql = client.get("/api/v1/kpi/explain", params={"metric": "leads", "filter": "country=DE"})
-    assert "-- fact: lead" in sql.text
+    assert "-- period " in sql.text and ", fact lead\n" in sql.text
     assert "IN ('DE')" in sql.text
+
+
+def test_explain_shows_the_sql_that_runs(loaded: Store) -> None:
+    """Each explained statement runs as it is and gives the engine's numbers."""
+    engine = KpiEngine(loaded, lambda: datetime(2026, 4, 1, tzinfo=UTC))
+    request = parse_request(
+        Scope.everything(), ["opportunities", "leads"], ["country"], [], "2026-Q1", compare=True
+    )
+    parts = engine.explain(request).split("\n\n")
+    heads = [p.splitlines()[0] for p in parts]
+    assert heads[:4] == [
+        "-- period 2026-Q1, fact lead",
+        "-- period 2026-Q1, fact opportunity",
+        "-- previous period 2025-Q4, fact lead",
+        "-- previous period 2025-Q4, fact opportunity",
+    ]
+    assert "-- targets of leads over 2026-01-01..2027-01-01, fact lead" in heads
+    table = engine.query(request)
+    for head, part in zip(heads[:2], parts[:2], strict=True):
+        metric = "leads" if head.endswith("lead") else "opportunities"
+        sql = part.split("\n", 1)[1].rstrip(";")
+        assert "fx_rates" not in sql  # counting opportunities needs no amounts: not asked
+        got = {r["country"]: r[metric] for r in loaded.fetch_dicts(sql)}
+        want = {r["country"]: r[metric] for r in table.rows if r[metric]}
+        assert got == want and sum(want.values()) > 0
 
 
 def test_scope_applies_to_every_number(loaded: Store) -> None:

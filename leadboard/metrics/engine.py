@@ -37,7 +37,7 @@ from leadboard.metrics.registry import FACT_METRICS, Registry, registry
 from leadboard.metrics.request import KpiRequest, RequestError
 from leadboard.metrics.sla import SlaPolicy, effective_settings
 from leadboard.metrics.table import ColumnInfo, KpiTable, QualityNote
-from leadboard.metrics.targets import target_results
+from leadboard.metrics.targets import target_queries, target_results
 from leadboard.settings import Settings
 from leadboard.store import Store
 from leadboard.store.ingest import data_version
@@ -138,22 +138,46 @@ class KpiEngine:
         return table
 
     def explain(self, request: KpiRequest) -> str:
-        """The SQL the engine runs for `request` on the connected store, one query per fact."""
+        """The SQL the engine runs for `request` on the connected store, values written in:
+        one query per fact for the period, the previous one (compare) and the targets."""
         as_of, period = self.resolve(request)
-        s = self._slice(request, period, as_of)
+        parts = self._explained(request, period, as_of, f"period {period.label}")
+        if request.compare:
+            before = self.calendar.previous(period)
+            parts += self._explained(request, before, as_of, f"previous period {before.label}")
+        for target_request, span in target_queries(self, request, period, as_of):
+            what = f"targets of {', '.join(target_request.metrics)} over {span.start.date()}.."
+            parts += self._explained(target_request, span, as_of, f"{what}{span.end.date()}")
+        for name, build in PREPARED:
+            sql = ibis.to_sql(build(self.sla), dialect=self.store.dialect)
+            parts.append(f"-- {name}: materialized once per data version\n{sql};")
+        return "\n\n".join(parts)
+
+    def _explained(
+        self, request: KpiRequest, period: Period, as_of: datetime, what: str
+    ) -> list[str]:
         parts = []
-        for fact_name in self._facts(request):
+        for fact_name, s in self._fact_slices(request, period, as_of):
             query = fact_query(FACTS[fact_name], s)
             sql = (
                 "-- not available: this fact has no such dimension"
                 if query is None
                 else inline(ibis.to_sql(query, dialect=self.store.dialect), s)
             )
-            parts.append(f"-- fact: {fact_name}\n{sql};")
-        for name, build in PREPARED:
-            sql = ibis.to_sql(build(self.sla), dialect=self.store.dialect)
-            parts.append(f"-- {name}: materialized once per data version\n{sql};")
-        return "\n\n".join(parts)
+            parts.append(f"-- {what}, fact {fact_name}\n{sql};")
+        return parts
+
+    def _fact_slices(
+        self, request: KpiRequest, period: Period, as_of: datetime
+    ) -> list[tuple[str, Slice]]:
+        """Each fact the request needs, with its slice trimmed to the measures wanted of it."""
+        s = self._slice(request, period, as_of)
+        needed = base_metrics(self.registry, request.metrics)
+        out = []
+        for fact_name in self._facts(request):
+            wanted = frozenset(m for m in needed if m in FACT_METRICS[fact_name])
+            out.append((fact_name, replace(s, measures=wanted)))
+        return out
 
     def resolve(self, request: KpiRequest) -> tuple[datetime, Period]:
         """The request's as_of (naive UTC) and period.
@@ -263,15 +287,12 @@ class KpiEngine:
         return computed
 
     def _compute(self, request: KpiRequest, period: Period, as_of: datetime) -> Computed:
-        s = self._slice(request, period, as_of)
-        needed = base_metrics(self.registry, request.metrics)
         cells: Cells = {}
         unavailable: set[str] = set()
         notes = []
-        for fact_name in self._facts(request):
+        for fact_name, s in self._fact_slices(request, period, as_of):
             measures = FACT_METRICS[fact_name]
-            wanted = frozenset(m for m in needed if m in measures)
-            statement = compiled(FACTS[fact_name], replace(s, measures=wanted), self.store.dialect)
+            statement = compiled(FACTS[fact_name], s, self.store.dialect)
             if statement is None:
                 unavailable.update(measures)
                 continue

@@ -35,23 +35,54 @@ SCOPE_COLUMNS = {
 }
 
 
+Matching = tuple[dict[str, Any], Period, dict[str, str]]  # target row, its period, its scope
+
+
 def target_results(
     engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime, version: int
 ) -> list[TargetResult]:
-    groups: dict[tuple[str, ...], list[tuple[dict[str, Any], Period, dict[str, str]]]] = (
-        defaultdict(list)
-    )
-    for row, target_period, scope in _matching(engine, request, period, as_of):
-        groups[tuple(sorted(scope))].append((row, target_period, scope))
     results = []
-    for dims, targets in groups.items():
+    for dims, targets in _by_scope(engine, request, period, as_of).items():
         results += _evaluate(engine, request, dims, targets, as_of, version)
     return sorted(results, key=lambda r: (r.metric, r.period, sorted(r.scope.items())))
 
 
+def target_queries(
+    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+) -> list[tuple[KpiRequest, Period]]:
+    """The KPI requests (and spans) that evaluating the matching targets computes (`explain`)."""
+    groups = _by_scope(engine, request, period, as_of)
+    return [_evaluation(request, dims, targets) for dims, targets in groups.items()]
+
+
+def _by_scope(
+    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+) -> dict[tuple[str, ...], list[Matching]]:
+    """The matching targets grouped by the dimensions of their scope."""
+    groups: dict[tuple[str, ...], list[Matching]] = defaultdict(list)
+    for row, target_period, scope in _matching(engine, request, period, as_of):
+        groups[tuple(sorted(scope))].append((row, target_period, scope))
+    return groups
+
+
+def _evaluation(
+    request: KpiRequest,
+    dims: tuple[str, ...],
+    targets: list[Matching],
+) -> tuple[KpiRequest, Period]:
+    """One request for all targets of the same scope dimensions: by month where every target
+    period is whole months (a year, a quarter, a month), else by day (a campaign's run)."""
+    metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
+    filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
+    span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
+    monthly_ok = all(_month_aligned(p.start) and _month_aligned(p.end) for _, p, _ in targets)
+    grain = "month" if monthly_ok else "day"
+    return KpiRequest(request.scope, metrics, (*dims, grain), filters), span
+
+
 def _matching(
     engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
-) -> list[tuple[dict[str, Any], Period, dict[str, str]]]:
+) -> list[Matching]:
     columns = ", ".join(["period", "metric", "value", *SCOPE_COLUMNS.values()])
     allowed = request.allowed()
     out = []
@@ -88,7 +119,7 @@ _CAMPAIGN_TARGETS = {
 
 def _campaign_targets(
     engine: KpiEngine,
-) -> list[tuple[dict[str, Any], Period, dict[str, str]]]:
+) -> list[Matching]:
     """A campaign's own targets, for its run (start_date .. end_date, inclusive).
 
     The volume target is in the campaign's currency: converted at the rate of its start month
@@ -139,24 +170,17 @@ def _evaluate(
     engine: KpiEngine,
     request: KpiRequest,
     dims: tuple[str, ...],
-    targets: list[tuple[dict[str, Any], Period, dict[str, str]]],
+    targets: list[Matching],
     as_of: datetime,
     version: int,
 ) -> list[TargetResult]:
     """One query for all targets of the same scope dimensions, summed per target.
 
-    Periods of whole months (a year, a quarter, a month) add up from monthly cells, others (a
-    campaign's run) from daily ones. Records dated after as_of do not count (as_of is the clock),
-    so the actual is also the actual to date that pace compares with the target due by t.
+    Records dated after as_of do not count (as_of is the clock), so the actual is also the
+    actual to date that pace compares with the target due by t.
     """
-    metrics = tuple(sorted({row["metric"] for row, _, _ in targets}))
-    filters = tuple((d, tuple(sorted({s[d] for _, _, s in targets}))) for d in dims)
-    span = Period(min(p.start for _, p, _ in targets), max(p.end for _, p, _ in targets), "span")
-    monthly_ok = all(_month_aligned(p.start) and _month_aligned(p.end) for _, p, _ in targets)
-    grain = "month" if monthly_ok else "day"
-    monthly = engine.compute(
-        KpiRequest(request.scope, metrics, (*dims, grain), filters), span, as_of, version
-    )
+    evaluation, span = _evaluation(request, dims, targets)
+    monthly = engine.compute(evaluation, span, as_of, version)
     cells = _by_key(monthly.cells)
     results = []
     for row, target_period, scope in targets:
