@@ -496,3 +496,18 @@ def test_responses_by_reason_and_opportunities_by_stage(loaded: Store) -> None:
         {"stage": "Closed Won", "opportunities": 1, "leads": None},
         {"stage": "Proposal", "opportunities": 1, "leads": None},
     ]
+
+
+def test_a_metric_without_the_dimension_says_why(loaded: Store) -> None:
+    engine = KpiEngine(loaded, lambda: datetime(2026, 4, 1, tzinfo=UTC))
+    request = parse_request(
+        Scope.everything(), ["cost", "cost_per_lead", "leads"], ["team"], [], "2026"
+    )
+    table = engine.query(request)
+    assert {r["cost"] for r in table.rows} == {None} and sum(r["leads"] for r in table.rows) == 3
+    assert [(n.code, n.metrics) for n in table.notes] == [
+        ("not_available", ("cost", "cost_per_lead"))
+    ]
+    assert "cannot be grouped or filtered by team: cost entries" in table.notes[0].message
+    by_country = parse_request(Scope.everything(), ["cost"], ["country"], [], "2026")
+    assert engine.query(by_country).notes == ()

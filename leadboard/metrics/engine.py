@@ -355,7 +355,7 @@ class KpiEngine:
         current = self.compute(request, period, as_of, version)
         rows = self._rows(request, period, current)
         columns = self._columns(request)
-        notes = list(current.notes)
+        notes = list(current.notes) + self._unavailable_notes(request, current.unavailable)
         if request.compare:
             previous_period = self.calendar.previous(period)
             previous = self.compute(request, previous_period, as_of, version)
@@ -377,6 +377,34 @@ class KpiEngine:
             targets=tuple(target_results(self, request, period, as_of, version)),
             notes=tuple(notes),
         )
+
+    def _unavailable_notes(
+        self, request: KpiRequest, unavailable: frozenset[str]
+    ) -> list[QualityNote]:
+        """Why a metric has no value: its records lack a dimension the request groups or
+        filters by (costs and budgets have only their campaign's dimensions)."""
+        wanted = set(request.dimensions) | set(request.allowed())
+        notes = []
+        for fact_name in self._facts(request):
+            fact = FACTS[fact_name]
+            lacking = sorted(wanted - set(fact.dimensions))
+            parts = set(FACT_METRICS[fact_name]) & unavailable
+            metrics = tuple(
+                m for m in request.metrics if set(base_metrics(self.registry, (m,))) & parts
+            )
+            if not lacking or not metrics:
+                continue
+            notes.append(
+                QualityNote(
+                    "not_available",
+                    f"{', '.join(metrics)} cannot be grouped or filtered by "
+                    f"{', '.join(lacking)}: {_RECORDS[fact_name]} have no such dimension "
+                    f"(they have {', '.join(fact.dimensions)}).",
+                    0,
+                    metrics,
+                )
+            )
+        return notes
 
     def _rows(
         self, request: KpiRequest, period: Period, computed: Computed
@@ -513,6 +541,21 @@ def _as_date(value: Any) -> date | None:
 
 def _sort_key(key: Key) -> tuple[Any, ...]:
     return tuple((v is None, v if v is not None else "") for v in key)
+
+
+_RECORDS = {
+    "lead": "leads",
+    "handover": "handovers",
+    "response": "responses",
+    "pending": "pending leads",
+    "unprocessed": "unprocessed leads",
+    "stalled": "stalled leads",
+    "recycled": "recycled leads",
+    "opportunity": "opportunities",
+    "closed": "closed opportunities",
+    "cost": "cost entries",
+    "budget": "campaign budgets",
+}
 
 
 def _fx_note(fact: str, count: int, currency: str) -> QualityNote:
