@@ -463,6 +463,54 @@ def test_periods_out_of_range_and_too_many_buckets_are_422(loaded: Store) -> Non
         assert (detail["loc"][-1], detail["msg"][: len(message)]) == (parameter, message)
 
 
+def test_every_422_names_the_parameter_and_what_is_allowed(loaded: Store) -> None:
+    """FastAPI's own checks (missing, mistyped) and the engine's say the same kind of thing."""
+    client = _client(loaded)
+    cases = [
+        ("/api/v1/kpi", {}, ["query", "metric"], "metric: Field required; allowed: one or "),
+        ("/api/v1/kpi", {"metric": "leads", "compare": "maybe"}, ["query", "compare"], None),
+        ("/api/v1/kpi", {"metric": "leads", "format": "xml"}, ["query", "format"], None),
+        ("/api/v1/records", {"metric": "leads", "limit": "0"}, ["query", "limit"], None),
+        ("/api/v1/dimensions/planet/values", {}, ["path", "dim"], "unknown dimension 'planet'"),
+        (
+            "/api/v1/kpi",
+            {"metric": "leads", "period": "2000..2026"},
+            ["query", "period"],
+            "cannot read the period '2000..2026' (",
+        ),
+        (
+            "/api/v1/records",
+            {"metric": "leads", "cell": "country=DE"},
+            ["query", "cell"],
+            "country is not grouped by in the request; allowed: none: add by=",
+        ),
+    ]
+    allowed = {
+        "compare": "compare: Input should be a valid boolean",
+        "format": "format: String should match pattern",
+        "limit": "limit: Input should be greater than or equal to 1",
+    }
+    for path, params, loc, start in cases:
+        response = client.get(path, params=params)
+        assert response.status_code == 422, (path, params)
+        (detail,) = response.json()["detail"]
+        assert detail["loc"] == loc
+        assert detail["msg"].startswith(start or allowed[loc[-1]]), detail["msg"]
+    forms = "use 2026, FY2026, 2026-Q3, 2026-07, last-30-days"
+    for path, params, loc, _ in cases:
+        msg = client.get(path, params=params).json()["detail"][0]["msg"]
+        tail = {
+            "metric": "allowed: one or more of leads, campaign_leads,",
+            "compare": "; allowed: true or false",
+            "format": "; allowed: json or csv",
+            "limit": "; allowed: a whole number from 1 to 100000",
+            "dim": "allowed: campaign, channel,",
+            "period": forms,
+            "cell": "allowed: none",
+        }[loc[-1]]
+        assert tail in msg, msg
+
+
 def test_the_records_of_a_ratio_follow_its_definition(loaded: Store) -> None:
     client = _client(loaded)
     base = {"period": "2026-Q1", "as_of": "2026-04-01T00:00:00Z"}

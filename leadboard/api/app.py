@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from leadboard import __version__
 from leadboard.alerts.service import refresh_if_stale
@@ -42,6 +43,7 @@ def create_app(
     engine.after_prepare.append(lambda: refresh_if_stale(engine, settings))
     app.state.engine = engine
     app.add_exception_handler(RequestError, kpi.request_error)
+    app.add_exception_handler(RequestValidationError, kpi.validation_error)
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(imports.router, prefix="/api/v1")
     app.include_router(kpi.router, prefix="/api/v1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from leadboard.metrics.calendar import GRAINS
@@ -69,7 +70,40 @@ RequestDep = Annotated[KpiRequest, Depends(kpi_request)]
 def request_error(_: Request, exc: Exception) -> JSONResponse:
     """422 naming the parameter and what is allowed, in FastAPI's error shape."""
     assert isinstance(exc, RequestError)
-    detail = [{"loc": ["query", exc.parameter], "msg": exc.message, "type": "value_error"}]
+    where = "path" if exc.parameter in _PATH_PARAMETERS else "query"
+    detail = [{"loc": [where, exc.parameter], "msg": exc.message, "type": "value_error"}]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+_PATH_PARAMETERS = ("dim",)
+
+
+def _allowed(parameter: str) -> str | None:
+    """What a parameter FastAPI checks by itself accepts, for its 422 message."""
+    from leadboard.metrics.registry import registry
+
+    return {
+        "metric": "one or more of " + ", ".join(k.name for k in registry().visible()),
+        "compare": "true or false",
+        "desc": "true or false",
+        "format": "json or csv",
+        "limit": "a whole number from 1 to 100000",
+        "offset": "a whole number ≥ 0",
+    }.get(parameter)
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own 422s (missing or mistyped parameters), naming what is allowed."""
+    assert isinstance(exc, RequestValidationError)
+    detail = []
+    for error in exc.errors():
+        loc = list(error.get("loc", ()))
+        parameter = str(loc[-1]) if loc else ""
+        message = f"{parameter}: {error.get('msg', 'invalid')}"
+        allowed = _allowed(parameter)
+        if allowed:
+            message += f"; allowed: {allowed}"
+        detail.append({"loc": loc, "msg": message, "type": error.get("type", "value_error")})
     return JSONResponse({"detail": detail}, status_code=422)
 
 

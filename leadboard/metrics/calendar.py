@@ -26,6 +26,13 @@ PRESETS = (  # the periods relative to as_of that every interface offers
 )
 
 
+PERIOD_FORMS = (
+    "use 2026, FY2026, 2026-Q3, 2026-07, last-30-days, this-month, last-month, this-quarter, "
+    "last-quarter, this-year, last-year, or 2026-01-01..2026-04-01 (from inclusive, to "
+    "exclusive)"
+)
+
+
 class PeriodError(ValueError):
     """A period text that cannot be read, with what is accepted."""
 
@@ -115,11 +122,7 @@ class Calendar:
         relative = self._relative(value, as_of)
         if relative is not None:
             return relative
-        raise PeriodError(
-            f"cannot read the period {text!r}: use 2026, FY2026, 2026-Q3, 2026-07, "
-            "last-30-days, this-month, last-month, this-quarter, last-quarter, this-year, "
-            "last-year, or 2026-01-01..2026-04-01 (from inclusive, to exclusive)"
-        )
+        raise PeriodError(f"cannot read the period {text!r}: {PERIOD_FORMS}")
 
     def previous(self, period: Period) -> Period:
         """The period before, of equal length: the previous month/quarter/year for those."""
@@ -146,7 +149,7 @@ class Calendar:
         try:
             start, end = _moment(first), _moment(second)
         except ValueError as exc:
-            raise PeriodError(f"cannot read the period {label!r}: {exc}") from exc
+            raise PeriodError(f"cannot read the period {label!r} ({exc}): {PERIOD_FORMS}") from exc
         if end <= start:
             raise PeriodError(f"the period {label!r} ends before it starts (to is exclusive)")
         return Period(start, end, label)

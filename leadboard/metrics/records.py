@@ -172,7 +172,11 @@ def _cell_slice(
 ) -> Slice:
     unknown = set(cell) - set(request.by)
     if unknown:
-        raise RequestError("cell", f"{', '.join(sorted(unknown))} is not grouped by in the request")
+        grouped = ", ".join(request.dimensions) or "none: add by=... to the request"
+        raise RequestError(
+            "cell",
+            f"{', '.join(sorted(unknown))} is not grouped by in the request; allowed: {grouped}",
+        )
     allowed = request.allowed()
     missing = []
     for dim in request.dimensions:
