@@ -435,6 +435,26 @@ def test_check_lists_quality_problems_with_records(loaded: Store, tmp_path: Path
     assert "warning lead_without_team: 1 leads have no sales team" in result.output
 
 
+def test_check_finds_events_and_opportunities_dated_before_their_lead(
+    loaded: Store, tmp_path: Path
+) -> None:
+    data = dataset()
+    data["leads"].append(
+        {"lead_id": "L9", "created_at": "2026-03-01T00:00:00Z", "team": "DE-North", "country": "DE"}
+    )
+    data["lead_events"].append(
+        {"lead_id": "L9", "event": "handed_over", "occurred_at": "2026-02-27T10:00:00Z"}
+    )
+    opp = {**data["opportunities"][0], "opportunity_id": "O9", "lead_id": "L9"}
+    data["opportunities"].append({**opp, "created_at": "2026-02-28T10:00:00Z"})
+    paths = [write_csv(tmp_path, n, data[n]) for n in ("leads", "lead_events", "opportunities")]
+    assert import_files(loaded, paths, ImportOptions()).status == "committed"
+    body = _client(loaded).get("/api/v1/quality").json()
+    found = {i["code"]: (i["level"], i["count"], i["records"]) for i in body}
+    assert found["event_before_lead_created"] == ("warning", 1, ["L9"])
+    assert found["opportunity_before_lead_created"] == ("warning", 1, ["O9"])
+
+
 def test_a_running_campaign_target_paces_by_day(loaded: Store) -> None:
     engine = KpiEngine(loaded, lambda: datetime(2026, 2, 15, 12, tzinfo=UTC))
     request = parse_request(Scope.everything(), ["leads"], ["campaign"], [], "2026-Q1")

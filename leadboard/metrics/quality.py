@@ -44,8 +44,10 @@ def _missing_fx(fact_name: str) -> Callable[[KpiEngine], ir.Table]:
     def ids(engine: KpiEngine) -> ir.Table:
         s = engine.all_time_slice()
         rows = selection(FACTS[fact_name], s)
-        missing = rows.filter(rows["_in_value"].isnull() & rows["_in_amount"].notnull())
-        return missing.select(id=missing["_in_id"])
+        missing = rows["_in_value"].isnull() & rows["_in_amount"].notnull()
+        if fact_name == "closed":  # only won amounts are summed (won volume)
+            missing &= rows["_in_status"] == "won"
+        return rows.filter(missing).select(id=rows["_in_id"])
 
     return ids
 
@@ -67,6 +69,20 @@ def _responses_without_handover(engine: KpiEngine) -> ir.Table:
     joined = responses.left_join(first, responses.lead_id == first.lead_id)
     early = joined.filter(first.handover_at.isnull() | (responses.occurred_at < first.handover_at))
     return early.select(id=responses.lead_id).distinct()
+
+
+def _events_before_creation(engine: KpiEngine) -> ir.Table:
+    events, leads = T["lead_events"], T["leads"]
+    joined = events.join(leads, events.lead_id == leads.lead_id)
+    early = joined.filter(events.occurred_at < leads.created_at)
+    return early.select(id=events.lead_id).distinct()
+
+
+def _opportunities_before_lead(engine: KpiEngine) -> ir.Table:
+    opps, leads = T["opportunities"], T["leads"]
+    joined = opps.join(leads, opps.lead_id == leads.lead_id)
+    early = joined.filter(opps.created_at < leads.created_at)
+    return early.select(id=opps.opportunity_id)
 
 
 def _campaigns_without_budget(engine: KpiEngine) -> ir.Table:
@@ -101,7 +117,7 @@ CHECKS = (
         "missing_fx_rate_closed",
         "error",
         "opportunities",
-        "{count} won/lost opportunities have no FX rate for their currency and close month: "
+        "{count} won opportunities have no FX rate for their currency and close month: "
         "left out of won volume",
         _missing_fx("closed"),
     ),
@@ -134,6 +150,22 @@ CHECKS = (
         "{count} leads have an accepted/rejected event before any handover: not counted as "
         "responses",
         _responses_without_handover,
+    ),
+    Check(
+        "event_before_lead_created",
+        "warning",
+        "lead_events",
+        "{count} leads have a handover or response dated before the lead was created: check "
+        "the source system's clocks and time zones",
+        _events_before_creation,
+    ),
+    Check(
+        "opportunity_before_lead_created",
+        "warning",
+        "opportunities",
+        "{count} opportunities were created before their lead: check the source system's "
+        "clocks and time zones",
+        _opportunities_before_lead,
     ),
     Check(
         "lead_without_team",
