@@ -356,3 +356,42 @@ def test_compare_gives_the_previous_periods_values(
             assert _same(row[f"{m}_previous"], earlier.get(key, EMPTY)[m]), (key, m)
     total = sum(r["leads"] for r in prev)
     assert sum(r["leads_previous"] for r in table.rows) == total
+
+
+# a fiscal year starting in October: FY2026 = 2025-10-01 .. 2026-10-01
+FISCAL = {
+    "fy2026-by-quarter": (["quarter"], "2026", "2027-01-15T00:00:00Z"),
+    "fy2026-q1-by-month-inside": (["month"], "2026-Q1", "2025-11-20T08:00:00Z"),
+    "span-by-fiscal-year-and-unit": (["fiscal_year", "unit"], "2025-06-01..2027-01-01", None),
+}
+
+
+@pytest.mark.parametrize("case", FISCAL)
+def test_a_fiscal_year_from_october_matches_the_oracle(
+    engine: KpiEngine, data: dict[str, list[dict[str, Any]]], case: str
+) -> None:
+    by, period, as_of = FISCAL[case]
+    as_of = as_of or "2027-01-15T00:00:00Z"
+    settings = Settings(reporting_currency="EUR", fiscal_year_start_month=10, sla_hours=48.0)
+    fiscal = KpiEngine(engine.store, clock=lambda: CLOCK, settings=settings)
+    with REGIONS_CSV.open(encoding="utf-8") as f:
+        shipped = {row["country"]: row["region"] for row in csv.DictReader(f)}
+    oracle = Oracle(data, shipped, sla_hours=48.0, fiscal_start_month=10)
+    table = fiscal.query(parse_request(Scope.everything(), list(VISIBLE), by, [], period, as_of))
+    expected = oracle.query(VISIBLE, by, {}, period, _as_of(as_of))
+    got = {_key(r, by): r for r in table.rows}
+    assert sorted(got, key=_sort_key) == sorted((_key(r, by) for r in expected), key=_sort_key)
+    wrong = [
+        f"{key} {m}: engine {got[key][m]!r}, oracle {row[m]!r}"
+        for row in expected
+        for key in [_key(row, by)]
+        for m in VISIBLE
+        if not _same(got[key][m], row[m])
+    ]
+    assert not wrong, "\n".join(wrong[:25])
+    labels = [r[by[0]] for r in table.rows]
+    if case == "fy2026-by-quarter":
+        assert labels == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        assert table.period["start"] == "2025-10-01T00:00:00"
+    if case == "span-by-fiscal-year-and-unit":
+        assert {"FY2026", "FY2027"} <= set(labels) <= {"FY2025", "FY2026", "FY2027"}
