@@ -12,8 +12,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
+from leadboard.sources import files
 from leadboard.sources.importer import ImportOptions, import_files
 from leadboard.store import Store, open_store
 from leadboard.store.ingest import import_history
@@ -30,6 +32,15 @@ TABLES = (
     "targets",
     "fx_rates",
 )
+
+
+@pytest.fixture(autouse=True, params=["arrow", "duckdb-reader"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with CSV files read by Arrow (small files) and by DuckDB's own reader
+    (the fast path for large files), which must give the same rows and the same issues."""
+    if request.param == "duckdb-reader":
+        monkeypatch.setattr(files, "NATIVE_MIN_BYTES", 0)
+    return str(request.param)
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
@@ -272,3 +283,32 @@ def test_line_breaks_inside_quoted_values_survive_a_large_file(
     )
     assert rows[0][0].startswith("No budget\n")
     assert store.scalar("SELECT count(*) FROM lead_events") == len(events)
+
+
+def test_both_csv_readers_give_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """Quoted commas, doubled quotes, a line break inside quotes, CRLF line ends, a BOM,
+    non-ASCII text, padding and empty quoted values: read alike by Arrow and by DuckDB."""
+    text = (
+        "\ufefflead_id,created_at,campaign_id,account_id,source,topic,unit,country,team,owner\r\n"
+        'L1,2026-01-05T10:00:00Z,,," Messe, Halle 3 ","Cloud ""Plus""",Cloud,DE,DE-North,Jörg\r\n'
+        'L2,2026-01-06T10:00:00+01:00,,,"Web\r\nform",Security,  Security ,AT,AT-Vienna,""\r\n'
+        "L3,2026-01-07,,,,,,US,US-East,Zoë Ñ\r\n"
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "leads.csv").write_bytes(text.encode("utf-8"))
+    tables = {}
+    for name, threshold in (("arrow", 1 << 40), ("duckdb", 0)):
+        monkeypatch.setattr(files, "NATIVE_MIN_BYTES", threshold)
+        with open_store(str(tmp_path / f"{name}.duckdb")) as store:
+            report = import_files(store, [folder / "leads.csv"], ImportOptions())
+            assert report.status == "committed", [str(i) for i in report.issues]
+            tables[name] = store.fetchall("SELECT * FROM leads ORDER BY lead_id")
+    assert tables["arrow"] == tables["duckdb"]
+    rows = {r[0]: r for r in tables["duckdb"]}
+    assert rows["L1"][4:6] == ("Messe, Halle 3", 'Cloud "Plus"')
+    assert rows["L2"][1] == datetime(2026, 1, 6, 9, 0)
+    assert rows["L2"][4] == "Web\r\nform" and rows["L2"][6] == "Security"
+    assert rows["L2"][9] is None and rows["L3"][9] == "Zoë Ñ"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from leadboard.sources import files
 from leadboard.sources.importer import ImportOptions, import_files
 from leadboard.store import Store
 from tests.canonical import dataset, write_csv, write_dataset
@@ -21,6 +22,15 @@ ALL_TABLES = (
     "targets",
     "fx_rates",
 )
+
+
+@pytest.fixture(autouse=True, params=["arrow", "duckdb-reader"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with CSV files read by Arrow (small files) and by DuckDB's own reader
+    (the fast path for large files), which must give the same rows and the same issues."""
+    if request.param == "duckdb-reader":
+        monkeypatch.setattr(files, "NATIVE_MIN_BYTES", 0)
+    return str(request.param)
 
 
 def _counts(store: Store) -> dict[str, int]:

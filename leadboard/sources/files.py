@@ -32,13 +32,47 @@ def row_numbers(n: int, first: int = 2) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(values)])
 
 
-@dataclass(frozen=True)
-class RawFrame:
-    """One entity's rows from one source, all values as text, with `_file` and `_row` columns."""
+NATIVE_MIN_BYTES = 4 << 20  # CSV files from this size are read by DuckDB's own reader
 
-    entity: Entity
-    source: str
-    table: pa.Table
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A canonical CSV file whose rows the validator reads with DuckDB's reader (fast path)."""
+
+    path: Path
+    header: tuple[str, ...]
+
+
+class RawFrame:
+    """One entity's rows from one source, all values as text, with `_file` and `_row` columns.
+
+    A large CSV file is not read here: `csv` names it and the validator reads it straight into
+    DuckDB; `table` reads it with Arrow only when asked (rejects of --skip-invalid, or when
+    DuckDB's stricter reader refused the file).
+    """
+
+    def __init__(
+        self, entity: Entity, source: str, table: pa.Table | None = None, csv: CsvFile | None = None
+    ) -> None:
+        if table is None and csv is None:
+            raise ValueError("a frame needs a table or a CSV file")
+        self.entity = entity
+        self.source = source
+        self.csv = csv
+        self._table = table
+        self.rows_read: int | None = None if table is None else table.num_rows
+
+    @property
+    def table(self) -> pa.Table:
+        if self._table is None:
+            assert self.csv is not None
+            self._table = _csv_frame_table(self.entity, self.source, self.csv)
+            self.rows_read = self._table.num_rows
+        return self._table
+
+    @property
+    def num_rows(self) -> int:
+        return self.rows_read if self.rows_read is not None else self.table.num_rows
 
 
 @dataclass
@@ -150,15 +184,31 @@ def _read_csv(path: Path, result: ReadResult, progress: Progress | None) -> None
     result.issues += problems
     if any(p.level is Level.ERROR for p in problems):
         return
+    size = path.stat().st_size
+    if size >= NATIVE_MIN_BYTES:
+        result.frames.append(RawFrame(entity, path.name, csv=CsvFile(path, tuple(header))))
+        if progress:
+            progress(size)
+        return
     try:
         table = csv_text_table(path, header, progress)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        result.issues.append(
-            Issue(path.name, None, None, f"cannot read the file as UTF-8 CSV: {exc}")
-        )
+        result.issues.append(unreadable(path.name, exc))
         return
     columns = {c: table.column(i) for i, c in enumerate(header) if c in entity.column_names}
     result.frames.append(frame_from_columns(entity, path.name, columns))
+
+
+def unreadable(source: str, exc: Exception) -> Issue:
+    return Issue(source, None, None, f"cannot read the file as UTF-8 CSV: {exc}")
+
+
+def _csv_frame_table(entity: Entity, source: str, csv_file: CsvFile) -> pa.Table:
+    """The frame's rows read with Arrow (raises ArrowInvalid/UnicodeDecodeError if unreadable)."""
+    header = list(csv_file.header)
+    table = csv_text_table(csv_file.path, header, None)
+    columns = {c: table.column(i) for i, c in enumerate(header) if c in entity.column_names}
+    return frame_from_columns(entity, source, columns).table
 
 
 def csv_header(path: Path) -> list[str] | None:

@@ -122,17 +122,22 @@ def import_frames(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     progress.start("Validating")
-    validated, rejected = _validate(store, frames, options.skip_invalid)
-    issues = read_issues + validated.issues
-    report = ImportReport("failed", sources, issues, more_errors=validated.truncated)
-    report.counts = _counts(frames, validated, rejected)
-    fatal = any(i.level is Level.ERROR for i in issues) and not options.skip_invalid
-    if not fatal and frames:
-        progress.start("Writing to the store", sum(t.num_rows for t in validated.tables.values()))
-        report.run_id, report.data_version = _apply(
-            store, validated, options, progress, report, started
-        )
-        report.status = "committed"
+    validator = Validator(store)  # holds the typed rows until they are written
+    try:
+        validated, rejected = _validate(validator, frames, options.skip_invalid)
+        issues = read_issues + validated.issues
+        report = ImportReport("failed", sources, issues, more_errors=validated.truncated)
+        report.counts = _counts(frames, validated, rejected)
+        fatal = any(i.level is Level.ERROR for i in issues) and not options.skip_invalid
+        if not fatal and frames:
+            total = sum(t.num_rows for t in validated.tables.values())
+            progress.start("Writing to the store", total)
+            report.run_id, report.data_version = _apply(
+                store, validated, options, progress, report, started
+            )
+            report.status = "committed"
+    finally:
+        validator.close()
     if options.skip_invalid and rejected and options.rejects_path:
         _write_rejects(options.rejects_path, frames, rejected, issues)
         report.rejects_file = str(options.rejects_path)
@@ -143,24 +148,20 @@ def import_frames(
 
 
 def _validate(
-    store: Store, frames: list[RawFrame], skip_invalid: bool
+    validator: Validator, frames: list[RawFrame], skip_invalid: bool
 ) -> tuple[Validated, dict[str, set[tuple[str, int]]]]:
-    validator = Validator(store)
-    try:
-        result = validator.validate(frames)
-        rejected: dict[str, set[tuple[str, int]]] = {}
-        passes = 1
-        while skip_invalid and result.error_rows and passes < MAX_PASSES:
-            for entity, rows in result.error_rows.items():
-                rejected.setdefault(entity, set()).update(rows)
-            kept = [_without(f, rejected.get(f.entity.name, set())) for f in frames]
-            issues = result.issues
-            result = validator.validate([f for f in kept if f.table.num_rows])
-            result.issues = issues + result.issues
-            passes += 1
-        return result, rejected
-    finally:
-        validator.close()
+    result = validator.validate(frames)
+    rejected: dict[str, set[tuple[str, int]]] = {}
+    passes = 1
+    while skip_invalid and result.error_rows and passes < MAX_PASSES:
+        for entity, rows in result.error_rows.items():
+            rejected.setdefault(entity, set()).update(rows)
+        kept = [_without(f, rejected.get(f.entity.name, set())) for f in frames]
+        issues = result.issues
+        result = validator.validate([f for f in kept if f.num_rows])
+        result.issues = issues + result.issues
+        passes += 1
+    return result, rejected
 
 
 def _without(frame: RawFrame, rows: set[tuple[str, int]]) -> RawFrame:
@@ -176,7 +177,7 @@ def _counts(
 ) -> dict[str, EntityCount]:
     counts: dict[str, EntityCount] = {}
     for entity in ENTITIES:
-        read = sum(f.table.num_rows for f in frames if f.entity is entity)
+        read = sum(f.num_rows for f in frames if f.entity is entity)
         if read:
             n_rejected = len(rejected.get(entity.name, set()))
             counts[entity.name] = EntityCount(read=read, rejected=n_rejected)
@@ -196,7 +197,9 @@ def _apply(
             table = validated.tables.get(entity.name)
             if table is None:
                 continue
-            written = upsert(store, entity, table.drop_columns([FILE, ROW]))
+            if isinstance(table, pa.Table):
+                table = table.drop_columns([FILE, ROW])
+            written = upsert(store, entity, table)
             report.counts[entity.name].written = written
             progress.advance(written)
         version = bump_data_version(store)

@@ -1,11 +1,14 @@
 """Validating raw import rows into typed rows, reporting every problem with file, row and column.
 
-The checks run as set-based SQL in a private in-memory DuckDB, whatever the store is, so millions of
-rows validate in seconds; only references and handover times are asked of the store.
+The checks run as set-based SQL in an in-memory DuckDB database, so millions of rows validate in
+seconds; only references and handover times are asked of the store. On a DuckDB store that
+database is attached to the store's own instance, so the typed rows are written from there
+without a round trip through Python; on PostgreSQL it is private and they are copied in.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 import duckdb
@@ -14,7 +17,7 @@ import pyarrow as pa
 from leadboard.model.currencies import ISO_4217
 from leadboard.model.entities import BY_NAME, ENTITIES, TARGET_METRICS, Column, Entity, Kind
 from leadboard.model.issues import Issue, Level
-from leadboard.sources.files import FILE, ROW, RawFrame
+from leadboard.sources.files import FILE, ROW, RawFrame, unreadable
 from leadboard.store import Store
 from leadboard.store.ingest import lookup
 
@@ -32,11 +35,20 @@ _EXPECTED = {
 }
 
 
+@dataclass(frozen=True)
+class Staged:
+    """Typed rows held in the store's own DuckDB instance: `relation` selects `columns`."""
+
+    relation: str
+    columns: tuple[str, ...]
+    num_rows: int
+
+
 @dataclass
 class Validated:
     """Typed rows per entity ready for the store, and everything found on the way."""
 
-    tables: dict[str, pa.Table] = field(default_factory=dict)
+    tables: dict[str, pa.Table | Staged] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     error_rows: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
     truncated: int = 0
@@ -110,18 +122,33 @@ class Validator:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.db = duckdb.connect(":memory:")
+        self.attached: str | None = None
+        self.home = ""
+        if store.dialect == "duckdb":
+            # a connection of its own on the store's instance, working in an attached in-memory
+            # database that the store's connection can read (and write the typed rows from)
+            self.db = store.duckdb_connection.cursor()
+            self.home = str(self.db.sql("SELECT current_database()").fetchall()[0][0])
+            self.attached = f"lb_validate_{uuid.uuid4().hex[:12]}"
+            self.db.execute(f"ATTACH ':memory:' AS {self.attached}")
+            self.db.execute(f"USE {self.attached}")
+        else:
+            self.db = duckdb.connect(":memory:")
+        self.catalog = str(self.db.sql("SELECT current_database()").fetchall()[0][0])
         self.db.execute("SET TimeZone = 'UTC'")
         self.db.execute("SET enable_progress_bar = false")
 
     def close(self) -> None:
+        if self.attached is not None:
+            self.db.execute(f"USE {self.home}")
+            self.db.execute(f"DETACH {self.attached}")
         self.db.close()
 
     def validate(self, frames: list[RawFrame]) -> Validated:
         out = Validated()
         present = [e for e in ENTITIES if any(f.entity is e for f in frames)]
+        present = [e for e in present if self._stage(e, [f for f in frames if f.entity is e], out)]
         for entity in present:
-            self._stage(entity, [f.table for f in frames if f.entity is entity])
             self._check_values(entity, out)
             self._check_rules(entity, out)
             if entity.sum_duplicates_on is None:
@@ -137,32 +164,77 @@ class Validator:
 
     # -- staging -----------------------------------------------------------------------------
 
-    def _stage(self, entity: Entity, tables: list[pa.Table]) -> None:
-        if len({t.schema for t in tables}) > 1:
-            tables = [
-                t.cast(
-                    pa.schema(
-                        [(n, pa.string()) if n != ROW else (n, pa.int64()) for n in t.column_names]
-                    )
-                )
-                for t in tables
-            ]
-        raw = pa.concat_tables(tables)
-        self.db.register(f"raw_{entity.name}", raw)
-        cleaned = ", ".join(
-            f'{_clean(c.name, raw.schema.field(c.name).type)} AS "{c.name}__raw"'
-            for c in entity.columns
-        )
+    def _stage(self, entity: Entity, frames: list[RawFrame], out: Validated) -> bool:
+        """`t_<entity>`: every frame's rows with their values parsed beside the raw text.
+
+        One table per frame (a large CSV file read by DuckDB itself, numbering rows by their
+        position), united by a view; False when no frame could be read.
+        """
         parsed = ", ".join(
             f'{_parse(c)} AS "{c.name}"' + (f", {_raw(c)}" if c.kind in _EXPECTED else "")
             for c in entity.columns
         )
+        parts = []
+        for i, frame in enumerate(frames):
+            name = f"{self.catalog}.p_{entity.name}_{i}"
+            if frame.csv is not None and self._read_native(entity, frame, name, parsed):
+                parts.append(
+                    f"SELECT {_q(frame.source)} AS {FILE}, rowid + 2 AS {ROW}, * FROM {name}"
+                )
+                continue
+            try:
+                raw = frame.table
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                out.issues.append(unreadable(frame.source, exc))
+                frame.rows_read = 0  # nothing of it could be read
+                continue
+            self.db.register("raw_frame", raw)
+            cleaned = ", ".join(
+                f'{_clean(c.name, raw.schema.field(c.name).type)} AS "{c.name}__raw"'
+                for c in entity.columns
+            )
+            self.db.execute(
+                f"CREATE OR REPLACE TABLE {name} AS "
+                f"WITH src AS (SELECT {FILE}, {ROW}, {cleaned} FROM raw_frame) "
+                f"SELECT {FILE}, {ROW}, {parsed} FROM src"
+            )
+            self.db.unregister("raw_frame")
+            parts.append(f"SELECT * FROM {name}")
+        if not parts:
+            return False
         self.db.execute(
-            f"CREATE OR REPLACE TABLE t_{entity.name} AS "
-            f"WITH src AS (SELECT {FILE}, {ROW}, {cleaned} FROM raw_{entity.name}) "
-            f"SELECT {FILE}, {ROW}, {parsed} FROM src"
+            f"CREATE OR REPLACE VIEW {self.catalog}.t_{entity.name} AS " + " UNION ALL ".join(parts)
         )
-        self.db.unregister(f"raw_{entity.name}")
+        return True
+
+    def _read_native(self, entity: Entity, frame: RawFrame, name: str, parsed: str) -> bool:
+        """Read a CSV file with DuckDB's reader; False (to read it with Arrow) if it refuses."""
+        assert frame.csv is not None
+        header = frame.csv.header
+        position: dict[str, int] = {}
+        for i, column in enumerate(header):
+            position.setdefault(column, i)
+        cleaned = ", ".join(
+            (f"nullif(trim(c{position[c.name]}), '')" if c.name in position else "NULL::VARCHAR")
+            + f' AS "{c.name}__raw"'
+            for c in entity.columns
+        )
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+        source = (
+            f"read_csv({_q(str(frame.csv.path))}, header = true, auto_detect = false, "
+            f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        )
+        try:
+            # one statement, in file order: the table's rowid is the record's position
+            self.db.execute(
+                f"CREATE OR REPLACE TABLE {name} AS "
+                f"WITH src AS (SELECT {cleaned} FROM {source}) SELECT {parsed} FROM src"
+            )
+        except duckdb.Error:
+            return False
+        frame.rows_read = int(self.db.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+        return True
 
     def _rows(
         self, entity: Entity, column: str, message_sql: str, where: str
@@ -338,7 +410,7 @@ class Validator:
 
     # -- output ------------------------------------------------------------------------------
 
-    def _typed(self, entity: Entity) -> pa.Table:
+    def _typed(self, entity: Entity) -> pa.Table | Staged:
         cols = [f'"{c}"' for c in entity.column_names]
         if entity.synthetic_key:
             parts = ", ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in entity.key)
@@ -363,7 +435,13 @@ class Validator:
                     ]
                 )
             )
-        return self.db.sql(f"SELECT {select}, {FILE}, {ROW} FROM t_{entity.name}").to_arrow_table()
+        sql = f"SELECT {select}, {FILE}, {ROW} FROM t_{entity.name}"
+        if self.attached is None:
+            return self.db.sql(sql).to_arrow_table()
+        rows = self.db.sql(f"SELECT count(*) FROM t_{entity.name}").fetchall()[0][0]
+        names = (("row_key",) if entity.synthetic_key else ()) + entity.column_names
+        relation = f"(SELECT {select} FROM {self.attached}.t_{entity.name}) AS typed"
+        return Staged(relation, names, int(rows))
 
 
 # (column, message SQL, condition, level) per entity: rules that look at several columns of a row.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -16,15 +16,30 @@ _STAGE = "lb_stage"
 _KEYS = "lb_keys"
 
 
-def upsert(store: Store, entity: Entity, data: pa.Table) -> int:
+class StagedRows(Protocol):
+    """Rows already in the store's DuckDB instance: `relation` selects `columns`."""
+
+    @property
+    def relation(self) -> str: ...
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+    @property
+    def num_rows(self) -> int: ...
+
+
+def upsert(store: Store, entity: Entity, data: pa.Table | StagedRows) -> int:
     """Insert new rows and replace existing ones with the same key; call inside a transaction."""
     if data.num_rows == 0:
         return 0
-    cols = list(data.column_names)
-    store.stage(_STAGE, data, like=entity.name)
+    if isinstance(data, pa.Table):
+        cols = list(data.column_names)
+        store.stage(_STAGE, data, like=entity.name)
+        source = _STAGE
+    else:
+        cols, source = list(data.columns), data.relation
     key = entity.table_key
     col_list = ", ".join(cols)
-    insert = f"INSERT INTO {entity.name} ({col_list}) SELECT {col_list} FROM {_STAGE}"
+    insert = f"INSERT INTO {entity.name} ({col_list}) SELECT {col_list} FROM {source}"
     if store.fetchall(f"SELECT 1 FROM {entity.name} LIMIT 1"):
         # Keys are unique within an import (validated), so only stored rows can conflict; into
         # an empty table a plain insert skips the conflict check (about a third of the time).
@@ -32,7 +47,8 @@ def upsert(store: Store, entity: Entity, data: pa.Table) -> int:
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
         insert += f" ON CONFLICT ({', '.join(key)}) {action}"
     store.execute(insert)
-    store.unstage(_STAGE)
+    if source == _STAGE:
+        store.unstage(_STAGE)
     return int(data.num_rows)
 
 
