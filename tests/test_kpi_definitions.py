@@ -35,6 +35,7 @@ description = { en = "x", de = "y" }
 formula = "a / b"
 anchor = "a"
 unit = "percent"
+higher_is_better = "yes"
 numerator = "leads"
 denominator = ["nothing"]
 """
@@ -42,6 +43,7 @@ denominator = ["nothing"]
     assert messages == [
         ("leads", "label has no de text"),
         ("leads", "unknown unit 'pieces' (allowed: count, currency, percent, hours, ratio)"),
+        ("ratio", "higher_is_better must be true or false, not 'yes'"),
         ("ratio", "refers to unknown KPI 'nothing'"),
     ]
 

@@ -135,6 +135,10 @@ def _kpi(name: str, raw: Any) -> tuple[Kpi | None, list[Issue]]:
     for key in ("formula", "anchor"):
         if not str(raw.get(key, "")).strip():
             issues.append(_issue(name, f"{key} is missing"))
+    better = raw.get("higher_is_better")
+    if better is not None and not isinstance(better, bool):
+        issues.append(_issue(name, f"higher_is_better must be true or false, not {better!r}"))
+        better = None
     fact, numerator = raw.get("fact"), raw.get("numerator")
     if (fact is None) == (numerator is None):
         issues.append(_issue(name, "give either fact (a base KPI) or numerator (a derived KPI)"))
@@ -147,7 +151,7 @@ def _kpi(name: str, raw: Any) -> tuple[Kpi | None, list[Issue]]:
         formula=str(raw.get("formula", "")),
         anchor=str(raw.get("anchor", "")),
         unit=unit,
-        higher_is_better=raw.get("higher_is_better"),
+        higher_is_better=better,
         fact=None if fact is None else str(fact),
         numerator=None if numerator is None else str(numerator),
         denominator=tuple(raw.get("denominator", ())),
