@@ -80,6 +80,7 @@ HAND_SQL = {
         """SELECT strftime(month, '%Y-%m'), leads FROM (
              SELECT date_trunc('month', created_at) AS month, count(*) AS leads
              FROM leads WHERE created_at >= '2026-01-01' AND created_at < '2027-01-01'
+               AND created_at <= '2026-10-01'
              GROUP BY 1) ORDER BY 1""",
     ),
     "opportunity volume (EUR) by unit": (
@@ -92,17 +93,24 @@ HAND_SQL = {
              ON f.currency = coalesce(o.currency, 'EUR')
             AND f.month = CAST(date_trunc('month', o.created_at) AS DATE)
            WHERE o.created_at >= '2026-01-01' AND o.created_at < '2027-01-01'
+             AND o.created_at <= '2026-10-01'
            GROUP BY 1 ORDER BY 1 NULLS LAST""",
     ),
     "acceptance delay median by team": (
         parse_request(
             Scope.everything(), ["acceptance_delay_median_h"], ["team"], [], "2026", AS_OF
         ),
-        # on the engine's prepared lead table (leads with their first handover and response)
-        """SELECT team, quantile_cont(epoch(response_at) / 3600.0
-                                      - epoch(handover_at) / 3600.0, 0.5) AS median_h
-           FROM lb_leads
-           WHERE response_at >= '2026-01-01' AND response_at < '2027-01-01'
+        # from the raw events: each lead's first handover and its first response after it
+        """WITH h AS (SELECT lead_id, min(occurred_at) AS handover_at FROM lead_events
+                        WHERE event = 'handed_over' GROUP BY 1),
+                r AS (SELECT e.lead_id, min(e.occurred_at) AS response_at
+                        FROM lead_events e JOIN h USING (lead_id)
+                        WHERE e.event IN ('accepted', 'rejected')
+                          AND e.occurred_at >= h.handover_at GROUP BY 1)
+           SELECT l.team, quantile_cont(epoch(r.response_at - h.handover_at) / 3600.0, 0.5)
+           FROM leads l JOIN h USING (lead_id) JOIN r USING (lead_id)
+           WHERE r.response_at >= '2026-01-01' AND r.response_at < '2027-01-01'
+             AND r.response_at <= '2026-10-01'
            GROUP BY 1 ORDER BY 1 NULLS LAST""",
     ),
 }
