@@ -10,8 +10,17 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from leadboard.settings import Settings, get_settings
 from leadboard.sources.importer import ImportOptions, ImportReport, import_files
@@ -58,20 +67,31 @@ class _Bar:
         self._progress = progress
         self._task: Any = None
 
-    def start(self, description: str, total: int | None = None) -> None:
+    def start(self, description: str, total: int | None = None, unit: str = "bytes") -> None:
         if self._task is not None:
             self._progress.update(self._task, completed=self._progress.tasks[-1].total or 1)
-        self._task = self._progress.add_task(description, total=total)
+        self._task = self._progress.add_task(description, total=total, unit=unit)
 
     def advance(self, amount: int) -> None:
         self._progress.advance(self._task, amount)
+
+
+class _Amount(ProgressColumn):
+    """Bytes while files are read, rows while they are written; nothing while unknown."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        if task.fields.get("unit") == "rows":
+            return Text(f"{int(task.completed):,}/{int(task.total):,} rows", style="green")
+        return Text(str(DownloadColumn().render(task)), style="green")
 
 
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        _Amount(),
         TimeElapsedColumn(),
         console=console,
         transient=True,

@@ -25,12 +25,12 @@ MAX_PASSES = 6  # skip-invalid re-validates until rejecting rows makes no furthe
 
 
 class Progress(Protocol):
-    def start(self, description: str, total: int | None = None) -> None: ...
+    def start(self, description: str, total: int | None = None, unit: str = "bytes") -> None: ...
     def advance(self, amount: int) -> None: ...
 
 
 class _Quiet:
-    def start(self, description: str, total: int | None = None) -> None:
+    def start(self, description: str, total: int | None = None, unit: str = "bytes") -> None:
         pass
 
     def advance(self, amount: int) -> None:
@@ -131,7 +131,7 @@ def import_frames(
         fatal = any(i.level is Level.ERROR for i in issues) and not options.skip_invalid
         if not fatal and frames:
             total = sum(t.num_rows for t in validated.tables.values())
-            progress.start("Writing to the store", total)
+            progress.start("Writing to the store", total, unit="rows")
             report.run_id, report.data_version = _apply(
                 store, validated, options, progress, report, started
             )
