@@ -312,3 +312,14 @@ def test_both_csv_readers_give_the_same_rows(
     assert rows["L2"][1] == datetime(2026, 1, 6, 9, 0)
     assert rows["L2"][4] == "Web\r\nform" and rows["L2"][6] == "Security"
     assert rows["L2"][9] is None and rows["L3"][9] == "Zoë Ñ"
+
+
+def test_a_store_file_name_with_spaces_and_dashes_imports(tmp_path: Path) -> None:
+    """The validation database is attached beside the store and detached again by name."""
+    with open_store(str(tmp_path / "my store-2026.duckdb")) as store:
+        for _ in range(2):
+            report = import_files(store, write_dataset(tmp_path, dataset()), ImportOptions())
+            assert report.status == "committed", [str(i) for i in report.issues]
+        assert store.scalar("SELECT count(*) FROM leads") == 3
+        databases = {r[0] for r in store.fetchall("SELECT database_name FROM duckdb_databases()")}
+        assert not any(d.startswith("lb_validate_") for d in databases)

@@ -71,6 +71,10 @@ def _q(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _in_list(values: tuple[str, ...] | frozenset[str]) -> str:
     return ", ".join(_q(v) for v in sorted(values))
 
@@ -140,7 +144,7 @@ class Validator:
 
     def close(self) -> None:
         if self.attached is not None:
-            self.db.execute(f"USE {self.home}")
+            self.db.execute(f"USE {_ident(self.home)}")
             self.db.execute(f"DETACH {self.attached}")
         self.db.close()
 
