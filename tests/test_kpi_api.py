@@ -579,3 +579,26 @@ def test_a_metric_without_the_dimension_says_why(loaded: Store) -> None:
     assert "cannot be grouped or filtered by team: cost entries" in table.notes[0].message
     by_country = parse_request(Scope.everything(), ["cost"], ["country"], [], "2026")
     assert engine.query(by_country).notes == ()
+
+
+def test_a_campaign_volume_target_without_a_rate_is_noted(loaded: Store, tmp_path: Path) -> None:
+    data = dataset()
+    campaign = {**data["campaigns"][0], "campaign_id": "C3", "currency": "CHF"}
+    data["campaigns"].append(campaign)
+    assert (
+        import_files(
+            loaded, [write_csv(tmp_path, "campaigns", data["campaigns"])], ImportOptions()
+        ).status
+        == "committed"
+    )
+    engine = KpiEngine(loaded, lambda: datetime(2026, 4, 1, tzinfo=UTC))
+    request = parse_request(
+        Scope.everything(), ["opportunity_volume", "leads"], ["campaign"], [], "2026-Q1"
+    )
+    table = engine.query(request)
+    shown = {(t.metric, t.scope["campaign"]) for t in table.targets if "campaign" in t.scope}
+    assert ("opportunity_volume", "C1") in shown and ("leads", "C3") in shown
+    assert ("opportunity_volume", "C3") not in shown
+    (note,) = [n for n in table.notes if n.code == "missing_fx_rate_target"]
+    assert (note.count, note.metrics) == (1, ("opportunity_volume",))
+    assert "to EUR for their currency and start month (C3)" in note.message

@@ -362,6 +362,8 @@ class KpiEngine:
             rows = self._with_previous(request, period, previous_period, rows, current, previous)
             columns = self._compare_columns(request, columns)
             notes += [_previous_note(n) for n in previous.notes]
+        targets, target_notes = target_results(self, request, period, as_of, version)
+        notes += [n for n in target_notes if n not in notes]
         return KpiTable(
             request=request.public(),
             columns=tuple(columns),
@@ -374,7 +376,7 @@ class KpiEngine:
                 "end": period.end.isoformat(),
             },
             currency=self.currency,
-            targets=tuple(target_results(self, request, period, as_of, version)),
+            targets=tuple(targets),
             notes=tuple(notes),
         )
 

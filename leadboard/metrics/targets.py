@@ -14,6 +14,7 @@ requests grouped or filtered by campaign.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from leadboard.metrics.calendar import Period, PeriodError
 from leadboard.metrics.formulas import derive
 from leadboard.metrics.registry import Kpi
 from leadboard.metrics.request import KpiRequest
-from leadboard.metrics.table import KpiTable, TargetResult
+from leadboard.metrics.table import KpiTable, QualityNote, TargetResult
 
 if TYPE_CHECKING:
     from leadboard.metrics.engine import KpiEngine
@@ -40,27 +41,37 @@ Matching = tuple[dict[str, Any], Period, dict[str, str]]  # target row, its peri
 
 def target_results(
     engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime, version: int
-) -> list[TargetResult]:
-    results = []
-    for dims, targets in _by_scope(engine, request, period, as_of).items():
-        results += _evaluate(engine, request, dims, targets, as_of, version)
-    return sorted(results, key=lambda r: (r.metric, r.period, sorted(r.scope.items())))
+) -> tuple[list[TargetResult], list[QualityNote]]:
+    """The matching targets' results, and the data-quality notes met on the way (amounts
+    without an FX rate in a target's actual, a campaign volume target without a rate)."""
+    results: list[TargetResult] = []
+    notes: list[QualityNote] = []
+    for dims, targets in _by_scope(engine, request, period, as_of, notes).items():
+        found, more = _evaluate(engine, request, dims, targets, as_of, version)
+        results += found
+        notes += [n for n in more if n not in notes]
+    results.sort(key=lambda r: (r.metric, r.period, sorted(r.scope.items())))
+    return results, notes
 
 
 def target_queries(
     engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
 ) -> list[tuple[KpiRequest, Period]]:
     """The KPI requests (and spans) that evaluating the matching targets computes (`explain`)."""
-    groups = _by_scope(engine, request, period, as_of)
+    groups = _by_scope(engine, request, period, as_of, [])
     return [_evaluation(request, dims, targets) for dims, targets in groups.items()]
 
 
 def _by_scope(
-    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+    engine: KpiEngine,
+    request: KpiRequest,
+    period: Period,
+    as_of: datetime,
+    notes: list[QualityNote],
 ) -> dict[tuple[str, ...], list[Matching]]:
     """The matching targets grouped by the dimensions of their scope."""
     groups: dict[tuple[str, ...], list[Matching]] = defaultdict(list)
-    for row, target_period, scope in _matching(engine, request, period, as_of):
+    for row, target_period, scope in _matching(engine, request, period, as_of, notes):
         groups[tuple(sorted(scope))].append((row, target_period, scope))
     return groups
 
@@ -81,7 +92,11 @@ def _evaluation(
 
 
 def _matching(
-    engine: KpiEngine, request: KpiRequest, period: Period, as_of: datetime
+    engine: KpiEngine,
+    request: KpiRequest,
+    period: Period,
+    as_of: datetime,
+    notes: list[QualityNote],
 ) -> list[Matching]:
     columns = ", ".join(["period", "metric", "value", *SCOPE_COLUMNS.values()])
     allowed = request.allowed()
@@ -100,7 +115,7 @@ def _matching(
             out.append((row, target_period, scope))
     # a campaign's own targets matter where the request is about campaigns (V5, V7)
     about_campaigns = "campaign" in request.by or "campaign" in allowed
-    for row, target_period, scope in _campaign_targets(engine) if about_campaigns else []:
+    for row, target_period, scope in _campaign_targets(engine, notes) if about_campaigns else []:
         if row["metric"] not in request.metrics:
             continue
         if not (target_period.start < period.end and period.start < target_period.end):
@@ -117,9 +132,7 @@ _CAMPAIGN_TARGETS = {
 }
 
 
-def _campaign_targets(
-    engine: KpiEngine,
-) -> list[Matching]:
+def _campaign_targets(engine: KpiEngine, notes: list[QualityNote]) -> list[Matching]:
     """A campaign's own targets, for its run (start_date .. end_date, inclusive).
 
     The volume target is in the campaign's currency: converted at the rate of its start month
@@ -138,6 +151,7 @@ def _campaign_targets(
         [engine.currency],
     )
     out = []
+    no_rate = []
     for row in rows:
         start = datetime.combine(row["start_date"], datetime.min.time())
         end = datetime.combine(row["end_date"], datetime.min.time()) + timedelta(days=1)
@@ -149,9 +163,22 @@ def _campaign_targets(
             if column == "target_opportunity_volume":
                 value = _converted(float(value), row, engine.currency)
                 if value is None:
+                    no_rate.append(str(row["campaign_id"]))
                     continue
             target = {"metric": metric, "value": value, "period": run.label}
             out.append((target, run, {"campaign": row["campaign_id"]}))
+    if no_rate:
+        notes.append(
+            QualityNote(
+                "missing_fx_rate_target",
+                f"{len(no_rate)} campaigns' opportunity volume targets have no FX rate to "
+                f"{engine.currency} for their currency and start month ({', '.join(no_rate[:5])}"
+                f"{', ...' if len(no_rate) > 5 else ''}): those targets are not shown. Import "
+                "the rates (fx_rates).",
+                len(no_rate),
+                ("opportunity_volume",),
+            )
+        )
     return out
 
 
@@ -173,7 +200,7 @@ def _evaluate(
     targets: list[Matching],
     as_of: datetime,
     version: int,
-) -> list[TargetResult]:
+) -> tuple[list[TargetResult], tuple[QualityNote, ...]]:
     """One query for all targets of the same scope dimensions, summed per target.
 
     Records dated after as_of do not count (as_of is the clock), so the actual is also the
@@ -189,7 +216,11 @@ def _evaluate(
         t = min(target_period.end, as_of)
         kpi = engine.registry[row["metric"]]
         results.append(_result(row, target_period, scope, whole, t, monthly.unavailable, kpi))
-    return results
+    return results, tuple(_for_targets(n) for n in monthly.notes)
+
+
+def _for_targets(note: QualityNote) -> QualityNote:
+    return replace(note, message=f"Targets' actuals: {note.message}")
 
 
 def _month_aligned(moment: datetime) -> bool:
