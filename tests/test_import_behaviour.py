@@ -323,3 +323,52 @@ def test_a_store_file_name_with_spaces_and_dashes_imports(tmp_path: Path) -> Non
         assert store.scalar("SELECT count(*) FROM leads") == 3
         databases = {r[0] for r in store.fetchall("SELECT database_name FROM duckdb_databases()")}
         assert not any(d.startswith("lb_validate_") for d in databases)
+
+
+def test_blanks_around_quotes_read_the_same_with_either_reader(
+    store: Store, tmp_path: Path, reader: str
+) -> None:
+    """DuckDB drops blanks between a delimiter and a quote, Arrow keeps them: such files go
+    to Arrow whatever their size, so a file's values never depend on which reader ran."""
+    path = tmp_path / "accounts.csv"
+    path.write_text('account_id,name,industry\na1, "Acme" ,x\na2,Beta,y\n', encoding="utf-8")
+    report = import_files(store, [path], ImportOptions())
+    assert report.status == "committed", [str(i) for i in report.issues]
+    names = store.fetchall("SELECT account_id, name FROM accounts ORDER BY 1")
+    assert names == [("a1", '"Acme"'), ("a2", "Beta")]
+
+
+def test_skip_invalid_survives_a_file_only_duckdb_could_read(
+    store: Store, tmp_path: Path, reader: str
+) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text('account_id,name,industry\na1, "Ac,me" ,x\na2,,y\n', encoding="utf-8")
+    for options in (ImportOptions(), ImportOptions(skip_invalid=True)):
+        report = import_files(store, [path], options)
+        assert report.status == "failed"
+        assert [i.message[:34] for i in report.errors] == ["cannot read the file as UTF-8 CSV:"]
+        assert "Expected 3 columns, got 4" in report.errors[0].message
+    assert store.scalar("SELECT count(*) FROM accounts") == 0
+
+
+def test_a_file_name_that_looks_like_a_pattern_reads_only_that_file(
+    store: Store, tmp_path: Path, reader: str
+) -> None:
+    (tmp_path / "accounts1.csv").write_text(
+        "account_id,name,industry\nother1,Other,x\nother2,Other,y\n", encoding="utf-8"
+    )
+    path = tmp_path / "accounts[12].csv"
+    path.write_text("account_id,name,industry\nreal1,Real,x\n", encoding="utf-8")
+    report = import_files(store, [path], ImportOptions())
+    assert report.status == "committed"
+    assert store.fetchall("SELECT account_id FROM accounts") == [("real1",)]
+
+
+def test_a_file_with_only_its_header_imports_nothing(
+    store: Store, tmp_path: Path, reader: str
+) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,name,industry\n", encoding="utf-8")
+    report = import_files(store, [path], ImportOptions())
+    assert (report.status, report.errors) == ("committed", [])
+    assert store.scalar("SELECT count(*) FROM accounts") == 0

@@ -104,7 +104,8 @@ def import_files(
     else:
         total = sum(p.stat().st_size for p in paths if p.exists() and p.is_file())
         progress.start("Reading files", total)
-        read = read_paths(paths, progress.advance)
+        # skip-invalid re-reads the frames that lose rows with Arrow: read them so from the start
+        read = read_paths(paths, progress.advance, native=not options.skip_invalid)
         frames, issues = read.frames, read.issues
     return import_frames(store, frames, issues, [p.name for p in paths], options, progress)
 
@@ -200,7 +201,7 @@ def _apply(
             if isinstance(table, pa.Table):
                 table = table.drop_columns([FILE, ROW])
             written = upsert(store, entity, table)
-            report.counts[entity.name].written = written
+            report.counts.setdefault(entity.name, EntityCount()).written = written
             progress.advance(written)
         version = bump_data_version(store)
         report.status = "committed"
