@@ -414,15 +414,7 @@ class KpiEngine:
         cells = dict(computed.cells)
         grain = request.grain
         if not request.dimensions:  # every bucket (or the one total row) shows, even if empty
-            buckets = (
-                [
-                    self.calendar.bucket_start(grain, s).date()
-                    for s, _ in self.calendar.buckets(grain, period.start, period.end)
-                ]
-                if grain
-                else [None]
-            )
-            for bucket in buckets:
+            for bucket, _ in self._bucket_labels(grain, period):
                 cells.setdefault((bucket,), {})
         rows = []
         for key in sorted(cells, key=_sort_key):
