@@ -95,10 +95,16 @@ class Context:
         return f"{start}..{self.today + timedelta(days=1)}"
 
     def drill(
-        self, metric: str, period: str, scope: dict[str, str | None], sort: str | None = None
+        self,
+        metric: str,
+        period: str,
+        scope: dict[str, str | None],
+        sort: str | None = None,
+        ids: list[str] | None = None,
     ) -> dict[str, Any]:
         """The drill-through request for the records behind an alert: the parameters of
-        GET /api/v1/records (a cell value left empty means "none")."""
+        GET /api/v1/records (a cell value left empty means "none"); with `ids`, the first
+        MAX_IDS of them and how many there are."""
         params: dict[str, Any] = {
             "metric": metric,
             "period": period,
@@ -109,7 +115,9 @@ class Context:
             params["cell"] = [f"{d}={v or ''}" for d, v in sorted(scope.items())]
         if sort:
             params["sort"] = sort
-        return {"request": params}
+        if ids is None:
+            return {"request": params}
+        return {"request": params, "ids": ids[:MAX_IDS], "total": len(ids)}
 
     def lead_ids(
         self, metric: str, period: str, group: Callable[[dict[str, Any]], Any], sort: str
@@ -305,11 +313,7 @@ def handover_overdue(ctx: Context) -> list[Alert]:
                     "de": f"{sla['de']}: kein Lead wartet länger",
                 },
                 gap=float(overdue),
-                records={
-                    **ctx.drill("overdue_handover", period, scope, sort="handover_at"),
-                    "ids": ids[:MAX_IDS],
-                    "total": len(ids),
-                },
+                records=ctx.drill("overdue_handover", period, scope, "handover_at", ids),
                 recommendation={
                     "en": f"Team {who} has {overdue} lead(s) waiting for a response past their "
                     f"{sla['en']}: escalate to the team lead and work the list, oldest first.",
@@ -589,11 +593,7 @@ def unprocessed(ctx: Context) -> list[Alert]:
                     "de": f"kein Lead älter als {days:g} Tage unbearbeitet",
                 },
                 gap=float(n),
-                records={
-                    **ctx.drill("unprocessed_leads", period, scope, sort="created_at"),
-                    "ids": listed[:MAX_IDS],
-                    "total": len(listed),
-                },
+                records=ctx.drill("unprocessed_leads", period, scope, "created_at", listed),
                 recommendation={
                     "en": f"{n} lead(s) from {where} are older than {days:g} days and were "
                     "never handed over nor disqualified: work or disqualify them, potential is "
